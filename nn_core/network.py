@@ -1,0 +1,231 @@
+"""A fully connected network with an explicit forward trace and backward gradients.
+
+Conventions follow the tutorial: a layer computes z = a_prev W + b with W of shape
+(n_in, n_out), then a = f(z); rows of X are samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .initializers import initialize
+from .losses import fused_output_delta, get_loss, loss_from_logits
+
+
+@dataclass
+class ForwardTrace:
+    """Everything the forward pass computed: z per layer, and a per layer with the input first."""
+
+    pre_activations: list
+    activations: list
+
+    @property
+    def output(self):
+        return self.activations[-1]
+
+
+@dataclass
+class Gradients:
+    """dL/dW and dL/db per layer (shapes of the parameters), dL/dz per layer, and L itself."""
+
+    weights: list
+    biases: list
+    deltas: list
+    loss: float
+
+
+def as_batch(X, n_features: int, what: str = "X") -> np.ndarray:
+    """Return X as a float (n, n_features) array; a 1-D X is one sample."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[None, :]
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(
+            f"{what} must have shape (n, {n_features}) or ({n_features},); got {X.shape}"
+        )
+    return X
+
+
+def as_targets(y, n_samples: int, n_outputs: int) -> np.ndarray:
+    """Return y as a float (n_samples, n_outputs) array; class indices become one-hot rows."""
+    y = np.asarray(y, dtype=float)
+    if y.ndim == 1 and n_outputs > 1 and y.shape[0] == n_samples:
+        labels = y.astype(int)
+        if not np.array_equal(labels, y) or labels.min() < 0 or labels.max() >= n_outputs:
+            raise ValueError(f"class labels must be integers 0..{n_outputs - 1}")
+        return np.eye(n_outputs)[labels]
+    if y.ndim == 1:
+        y = y.reshape(n_samples, -1) if y.size == n_samples * n_outputs else y
+    if y.shape != (n_samples, n_outputs):
+        raise ValueError(f"y must have shape ({n_samples}, {n_outputs}); got {y.shape}")
+    return y
+
+
+class Network:
+    """A multilayer perceptron: layer_sizes like [2, 4, 1], one activation per weight layer."""
+
+    def __init__(self, layer_sizes, activations="sigmoid", init="playground", seed=0,
+                 use_bias=True):
+        sizes = list(layer_sizes)
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes needs an input and an output size; got {sizes}")
+        for size in sizes:
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValueError(f"every layer size must be a positive integer; got {sizes}")
+        self.layer_sizes = [int(s) for s in sizes]
+        n_layers = len(sizes) - 1
+        names = [activations] * n_layers if isinstance(activations, str) else list(activations)
+        if len(names) != n_layers:
+            raise ValueError(
+                f"expected one activation name or {n_layers} (one per hidden layer and the "
+                f"output); got {len(names)}"
+            )
+        self._acts = [get_activation(name) for name in names]
+        if "softmax" in names[:-1]:
+            raise ValueError("softmax can only be the output layer's activation")
+        if names[-1] == "softmax" and sizes[-1] < 2:
+            raise ValueError("a softmax output needs at least 2 output units")
+        self.activations = names
+        self.init = init
+        self.seed = seed
+        self.use_bias = bool(use_bias)
+        rng = np.random.default_rng(seed)
+        params = [initialize(init, n_in, n_out, rng) for n_in, n_out in zip(sizes, sizes[1:])]
+        self._weights = [w for w, _ in params]
+        self._biases = [b if self.use_bias else np.zeros_like(b) for _, b in params]
+
+    # Parameters: plain lists of arrays, assignable as a whole or item by item.
+    @property
+    def weights(self):
+        return self._weights
+
+    @weights.setter
+    def weights(self, values):
+        self.set_params(values, self._biases)
+
+    @property
+    def biases(self):
+        return self._biases
+
+    @biases.setter
+    def biases(self, values):
+        self.set_params(self._weights, values)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layer_sizes) - 1
+
+    @property
+    def n_params(self) -> int:
+        n = sum(w.size for w in self._weights)
+        return n + (sum(b.size for b in self._biases) if self.use_bias else 0)
+
+    def check_parameters(self):
+        """Raise ValueError unless every W is (n_in, n_out) and every b is (n_out,)."""
+        if len(self._weights) != self.n_layers or len(self._biases) != self.n_layers:
+            raise ValueError(f"expected {self.n_layers} weight matrices and bias vectors")
+        for l, (n_in, n_out) in enumerate(zip(self.layer_sizes, self.layer_sizes[1:])):
+            w, b = np.shape(self._weights[l]), np.shape(self._biases[l])
+            if w != (n_in, n_out):
+                raise ValueError(f"weights[{l}] must have shape ({n_in}, {n_out}); got {w}")
+            if b != (n_out,):
+                raise ValueError(f"biases[{l}] must have shape ({n_out},); got {b}")
+
+    def forward(self, X) -> ForwardTrace:
+        """Return the trace of the forward pass of X (n, n_in) or of one sample (n_in,)."""
+        self.check_parameters()
+        return self._forward(as_batch(X, self.layer_sizes[0]))
+
+    def _forward(self, X) -> ForwardTrace:
+        zs, activations = [], [X]
+        a = X
+        for w, b, act in zip(self._weights, self._biases, self._acts):
+            z = a @ w + b
+            a = act.fn(z)
+            zs.append(z)
+            activations.append(a)
+        return ForwardTrace(zs, activations)
+
+    def predict(self, X, dtype=np.float64):
+        """Return the network's output for X; float32 is for drawing only (grids)."""
+        a = as_batch(X, self.layer_sizes[0]).astype(dtype, copy=False)
+        for w, b, act in zip(self._weights, self._biases, self._acts):
+            a = act.fn(a @ w.astype(dtype, copy=False) + b.astype(dtype, copy=False))
+        return a
+
+    def backward(self, trace: ForwardTrace, y, loss: str = "sse") -> Gradients:
+        """Return the gradients of `loss` at `trace` with respect to every parameter."""
+        X = trace.activations[0]
+        y = as_targets(y, X.shape[0], self.layer_sizes[-1])
+        get_loss(loss)
+        return self._backward(trace, y, loss)
+
+    def _backward(self, trace, y, loss) -> Gradients:
+        zs, acts = trace.pre_activations, trace.activations
+        out_name = self.activations[-1]
+        output = acts[-1]
+        if fused_output_delta(out_name, loss):
+            # d/dz of the loss written in z directly: exact and free of 0/0 at saturation.
+            if out_name == "softmax":
+                delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
+            else:
+                delta = (output - y) / y.size
+            value = loss_from_logits(out_name, loss, zs[-1], y)
+        else:
+            loss_fn = get_loss(loss)
+            value = loss_fn.value(output, y)
+            delta = self._acts[-1].backward(zs[-1], output, loss_fn.gradient(output, y))
+        n = self.n_layers
+        grad_w, grad_b, deltas = [None] * n, [None] * n, [None] * n
+        for l in range(n - 1, -1, -1):
+            deltas[l] = delta
+            grad_w[l] = acts[l].T @ delta
+            grad_b[l] = delta.sum(axis=0) if self.use_bias else np.zeros(delta.shape[1])
+            if l > 0:
+                delta = self._acts[l - 1].backward(zs[l - 1], acts[l], delta @ self._weights[l].T)
+        return Gradients(grad_w, grad_b, deltas, value)
+
+    def loss(self, X, y, loss: str = "sse") -> float:
+        """Return the loss of the network on (X, y), computed as backward() computes it."""
+        trace = self.forward(X)
+        y = as_targets(y, trace.output.shape[0], self.layer_sizes[-1])
+        return self._loss_value(trace, y, loss)
+
+    def _loss_value(self, trace, y, loss) -> float:
+        out_name = self.activations[-1]
+        if fused_output_delta(out_name, loss):
+            return loss_from_logits(out_name, loss, trace.pre_activations[-1], y)
+        return get_loss(loss).value(trace.output, y)
+
+    def get_params(self):
+        """Return copies of (weights, biases)."""
+        return [w.copy() for w in self._weights], [b.copy() for b in self._biases]
+
+    def set_params(self, weights, biases):
+        """Set weights and biases from copies of the given arrays; on a bad shape, change nothing."""
+        old = self._weights, self._biases
+        self._weights = [np.array(w, dtype=float) for w in weights]
+        self._biases = [np.array(b, dtype=float) for b in biases]
+        try:
+            self.check_parameters()
+        except ValueError:
+            self._weights, self._biases = old
+            raise
+
+    def copy(self) -> Network:
+        """Return an independent network with the same architecture and parameters."""
+        twin = Network.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin.activations = list(self.activations)
+        twin.layer_sizes = list(self.layer_sizes)
+        twin._acts = list(self._acts)
+        twin._weights, twin._biases = self.get_params()
+        return twin
+
+    def __repr__(self):
+        return (f"Network({self.layer_sizes}, activations={self.activations}, "
+                f"init={self.init!r}, seed={self.seed}, use_bias={self.use_bias})")
+

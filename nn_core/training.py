@@ -1,0 +1,220 @@
+"""train(): minibatch gradient descent that records a History of every epoch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .losses import get_loss
+from .network import Gradients, Network, as_batch, as_targets
+from .optimizers import SGD, Optimizer, make_optimizer, regularization_gradient
+
+
+@dataclass
+class Snapshot:
+    """The parameters after `epoch` epochs (epoch 0: the initial weights)."""
+
+    epoch: int
+    weights: list
+    biases: list
+
+
+@dataclass
+class History:
+    """What train() recorded, one entry per epoch trained (lists grow as training goes)."""
+
+    loss_name: str = "sse"
+    epoch_list: list = field(default_factory=list)
+    loss_list: list = field(default_factory=list)
+    test_loss_list: list = field(default_factory=list)
+    accuracy_list: list = field(default_factory=list)
+    test_accuracy_list: list = field(default_factory=list)
+    grad_norm_list: list = field(default_factory=list)
+    weight_change_list: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
+    initial_loss: float | None = None
+    initial_test_loss: float | None = None
+    diverged: bool = False
+    stop_epoch: int | None = None
+    stop_reason: str | None = None
+    lr: float | None = None
+
+    @property
+    def epochs(self):
+        return np.asarray(self.epoch_list, dtype=int)
+
+    @property
+    def loss(self):
+        return np.asarray(self.loss_list, dtype=float)
+
+    @property
+    def test_loss(self):
+        return np.asarray(self.test_loss_list, dtype=float) if self.test_loss_list else None
+
+    @property
+    def accuracy(self):
+        return np.asarray(self.accuracy_list, dtype=float) if self.accuracy_list else None
+
+    @property
+    def test_accuracy(self):
+        return (np.asarray(self.test_accuracy_list, dtype=float)
+                if self.test_accuracy_list else None)
+
+    @property
+    def grad_norms(self):
+        """Return (epochs, layers): L2 norm of each layer's full-batch dL/dW after the epoch."""
+        return np.asarray(self.grad_norm_list, dtype=float)
+
+    @property
+    def max_weight_change(self):
+        return np.asarray(self.weight_change_list, dtype=float)
+
+    @property
+    def last_epoch(self) -> int:
+        return self.epoch_list[-1] if self.epoch_list else 0
+
+    def overshoot(self) -> str | None:
+        """Return a warning if the loss jumped up in an epoch (steps overshooting), else None.
+
+        A sigmoid network never reaches NaN however large the learning rate, so a rise of
+        the loss by more than 20% in one epoch (and by 1% of the starting loss) is the sign.
+        """
+        if self.initial_loss is None or not self.loss_list:
+            return None
+        losses = self.loss
+        before = np.concatenate([[self.initial_loss], losses[:-1]])
+        jumps = np.flatnonzero((losses > 1.2 * before) & (losses - before > 0.01 * self.initial_loss))
+        if jumps.size == 0:
+            return None
+        i = jumps[0]
+        rate = f" (now {self.lr:g})" if self.lr is not None else ""
+        return (f"The loss rose from {before[i]:.4g} to {losses[i]:.4g} at epoch "
+                f"{self.epoch_list[i]}: the steps overshoot the minimum. A smaller learning "
+                f"rate{rate} descends smoothly.")
+
+    def snapshot_at(self, epoch: int) -> Snapshot:
+        """Return the last snapshot taken at or before `epoch`."""
+        best = self.snapshots[0]
+        for snap in self.snapshots:
+            if snap.epoch <= epoch:
+                best = snap
+        return best
+
+
+def is_classification(y) -> bool:
+    """Return whether targets look like class labels: every value 0 or 1."""
+    return bool(np.all((y == 0) | (y == 1)))
+
+
+def accuracy(output, y) -> float:
+    """Return the share of rows classified right (argmax for several outputs, 0.5 for one)."""
+    if y.shape[1] > 1:
+        return float(np.mean(np.argmax(output, axis=1) == np.argmax(y, axis=1)))
+    return float(np.mean((output >= 0.5) == (y >= 0.5)))
+
+
+def _snapshot(net, epoch) -> Snapshot:
+    weights, biases = net.get_params()
+    return Snapshot(epoch, weights, biases)
+
+
+def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
+          optimizer: Optimizer | str | None = None, lr: float = 0.1, batch_size: int | None = None,
+          X_test=None, y_test=None, seed: int = 0, record_every: int = 1,
+          regularization: str | None = None, reg_rate: float = 0.0,
+          history: History | None = None, on_epoch=None, should_stop=None) -> History:
+    """Train `net` in place and return the History (pass `history` back in to continue it).
+
+    Each epoch shuffles the training rows (seeded), steps once per minibatch, then measures the
+    train and test loss, accuracy and full-batch gradient norms at the epoch's final weights.
+    A NaN or infinite loss stops training, restores the last finite weights and says why.
+    """
+    X = as_batch(X, net.layer_sizes[0])
+    y = as_targets(y, X.shape[0], net.layer_sizes[-1])
+    get_loss(loss)
+    has_test = X_test is not None and y_test is not None and len(X_test) > 0
+    if has_test:
+        X_test = as_batch(X_test, net.layer_sizes[0], "X_test")
+        y_test = as_targets(y_test, X_test.shape[0], net.layer_sizes[-1])
+    if isinstance(optimizer, str):
+        optimizer = make_optimizer(optimizer, lr)
+    optimizer = optimizer or SGD(lr)
+    if epochs < 0 or record_every < 1:
+        raise ValueError("epochs must be >= 0 and record_every >= 1")
+    reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
+    n = X.shape[0]
+    batch = n if not batch_size or batch_size >= n else int(batch_size)
+    classify = is_classification(y)
+    net.check_parameters()
+
+    if history is None:
+        history = History(loss_name=loss)
+    history.lr = optimizer.lr
+    start = history.last_epoch
+    if not history.snapshots:
+        history.snapshots.append(_snapshot(net, 0))
+        history.initial_loss = net._loss_value(net._forward(X), y, loss)
+        if has_test:
+            history.initial_test_loss = net._loss_value(net._forward(X_test), y_test, loss)
+    if history.diverged:
+        return history
+    rng = np.random.default_rng([seed, start])
+    previous = net.get_params()
+
+    with np.errstate(all="ignore"):  # divergence is detected below and reported, not warned
+        for epoch in range(start + 1, start + epochs + 1):
+            order = rng.permutation(n) if batch < n else None
+            for lo in range(0, n, batch):
+                if order is None:
+                    xb, yb = X, y
+                else:
+                    rows = order[lo:lo + batch]
+                    xb, yb = X[rows], y[rows]
+                grads = net._backward(net._forward(xb), yb, loss)
+                if reg:
+                    grads = Gradients(
+                        [g + regularization_gradient(w, reg, reg_rate)
+                         for g, w in zip(grads.weights, net.weights)],
+                        grads.biases, grads.deltas, grads.loss)
+                optimizer.step(net, grads)
+
+            trace = net._forward(X)
+            full = net._backward(trace, y, loss)
+            if not (np.isfinite(full.loss) and all(np.all(np.isfinite(w)) for w in net.weights)):
+                net.set_params(*previous)
+                history.diverged = True
+                history.stop_epoch = epoch
+                history.stop_reason = (
+                    f"The loss became NaN or infinite at epoch {epoch}: the weights blew up. "
+                    f"Training stopped and kept the weights of epoch {epoch - 1}. "
+                    f"Try a smaller learning rate (now {optimizer.lr:g})."
+                )
+                if history.snapshots[-1].epoch != epoch - 1:
+                    history.snapshots.append(Snapshot(epoch - 1, *net.get_params()))
+                break
+            history.epoch_list.append(epoch)
+            history.loss_list.append(full.loss)
+            history.grad_norm_list.append([float(np.sqrt(np.sum(g * g))) for g in full.weights])
+            if classify:
+                history.accuracy_list.append(accuracy(trace.output, y))
+            if has_test:
+                test_trace = net._forward(X_test)
+                history.test_loss_list.append(net._loss_value(test_trace, y_test, loss))
+                if classify:
+                    history.test_accuracy_list.append(accuracy(test_trace.output, y_test))
+            current = net.get_params()
+            history.weight_change_list.append(
+                max(float(np.max(np.abs(a - b))) for a, b in zip(current[0], previous[0])))
+            previous = current
+            stopping = (should_stop is not None and epoch < start + epochs and should_stop())
+            if epoch % record_every == 0 or epoch == start + epochs or stopping:
+                history.snapshots.append(Snapshot(epoch, *current))
+            if on_epoch is not None:
+                on_epoch(epoch, history)
+            if stopping:
+                history.stop_epoch = epoch
+                history.stop_reason = f"Stopped at epoch {epoch}."
+                break
+    return history
+

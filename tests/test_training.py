@@ -1,0 +1,138 @@
+"""train(), optimizers and History: recording, continuing, stopping, divergence."""
+
+import numpy as np
+import pytest
+
+from nn_core import SGD, Adam, Momentum, Network, make_optimizer, train
+from nn_core.gradcheck import numeric_gradients
+from nn_core.optimizers import regularization_gradient, regularization_penalty
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(-3, 3, size=(40, 2))
+Y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+
+
+def test_history_records_every_epoch():
+    net = Network([2, 4, 1], "tanh", seed=0)
+    h = train(net, X, Y, epochs=30, loss="mse", lr=0.1, batch_size=10, X_test=X[:10],
+              y_test=Y[:10])
+    assert list(h.epochs) == list(range(1, 31))
+    assert h.loss.shape == (30,) and h.test_loss.shape == (30,)
+    assert h.accuracy.shape == (30,) and np.all((h.accuracy >= 0) & (h.accuracy <= 1))
+    assert h.grad_norms.shape == (30, 2)
+    assert [s.epoch for s in h.snapshots] == list(range(31))
+    # the snapshot of the last epoch is the network's current state
+    np.testing.assert_array_equal(h.snapshots[-1].weights[0], net.weights[0])
+    # loss recorded at each epoch is the loss of that epoch's snapshot
+    probe = Network([2, 4, 1], "tanh")
+    probe.set_params(h.snapshots[12].weights, h.snapshots[12].biases)
+    assert probe.loss(X, Y, "mse") == pytest.approx(h.loss[11])
+    assert h.initial_loss == pytest.approx(Network([2, 4, 1], "tanh", seed=0).loss(X, Y, "mse"))
+
+
+def test_grad_norms_are_the_full_batch_gradient_norms():
+    net = Network([2, 3, 1], "sigmoid", seed=1)
+    h = train(net, X, Y, epochs=3, loss="sse", lr=0.05)
+    dw, _ = numeric_gradients(net, X, Y, loss="sse")
+    np.testing.assert_allclose(h.grad_norms[-1], [np.linalg.norm(g) for g in dw], rtol=1e-6)
+
+
+def test_record_every_keeps_first_and_last():
+    h = train(Network([2, 3, 1], seed=0), X, Y, epochs=25, lr=0.1, record_every=10)
+    assert [s.epoch for s in h.snapshots] == [0, 10, 20, 25]
+    assert len(h.loss) == 25
+    assert h.snapshot_at(15).epoch == 10
+
+
+def test_training_is_deterministic_and_seed_dependent():
+    def run(seed):
+        net = Network([2, 4, 1], "tanh", seed=0)
+        train(net, X, Y, epochs=5, lr=0.1, batch_size=7, seed=seed)
+        return net.weights[0]
+
+    np.testing.assert_array_equal(run(1), run(1))
+    assert not np.array_equal(run(1), run(2))
+
+
+def test_continuing_equals_one_long_run_for_full_batch():
+    a, b = Network([2, 4, 1], "tanh", seed=3), Network([2, 4, 1], "tanh", seed=3)
+    opt_a, opt_b = Adam(0.01), Adam(0.01)
+    train(a, X, Y, epochs=20, optimizer=opt_a, loss="mse")
+    h = train(b, X, Y, epochs=8, optimizer=opt_b, loss="mse")
+    h = train(b, X, Y, epochs=12, optimizer=opt_b, loss="mse", history=h)
+    np.testing.assert_allclose(a.weights[0], b.weights[0], rtol=1e-12)
+    assert list(h.epochs) == list(range(1, 21))
+
+
+def test_loss_falls_with_each_optimizer():
+    for opt in (SGD(0.5), Momentum(0.1), Adam(0.02)):
+        net = Network([2, 8, 1], "tanh", seed=0)
+        h = train(net, X, Y, epochs=200, loss="mse", optimizer=opt)
+        assert h.loss[-1] < 0.5 * h.initial_loss, opt
+
+
+def test_momentum_and_adam_follow_their_formulas():
+    net = Network([1, 1], "linear", seed=0)
+    net.weights, net.biases = [[[1.0]]], [[0.0]]
+    grads = net.backward(net.forward([[1.0]]), [[0.0]], loss="sse")  # dL/dw = 2
+    opt = Momentum(0.1, beta=0.9)
+    opt.step(net, grads)
+    opt.step(net, grads)  # v1 = -0.2, v2 = 0.9 * -0.2 - 0.2 = -0.38
+    assert net.weights[0][0, 0] == pytest.approx(1.0 - 0.2 - 0.38)
+    net.weights = [[[1.0]]]
+    adam = Adam(0.1)
+    adam.step(net, grads)  # the first Adam step moves each parameter by lr * sign(g)
+    assert net.weights[0][0, 0] == pytest.approx(0.9, abs=1e-7)
+
+
+def test_divergence_stops_and_keeps_finite_weights():
+    net = Network([2, 8, 1], ["tanh", "linear"], seed=0)
+    h = train(net, X, Y, epochs=200, loss="sse", lr=1.0)
+    assert h.diverged and h.stop_epoch is not None and "learning rate" in h.stop_reason
+    assert len(h.loss) == h.stop_epoch - 1 and np.all(np.isfinite(h.loss))
+    assert all(np.all(np.isfinite(w)) for w in net.weights)
+    np.testing.assert_array_equal(h.snapshots[-1].weights[0], net.weights[0])
+
+
+def test_should_stop_and_on_epoch():
+    seen = []
+    h = train(Network([2, 2, 1], seed=0), X, Y, epochs=50, lr=0.1,
+              on_epoch=lambda e, hist: seen.append(e), should_stop=lambda: len(seen) >= 4)
+    assert h.last_epoch == 5 and seen == [1, 2, 3, 4, 5] and h.stop_reason.startswith("Stopped")
+
+
+def test_l2_regularization_shrinks_weights_and_gradients_are_right():
+    plain, reg = Network([2, 6, 1], "tanh", seed=0), Network([2, 6, 1], "tanh", seed=0)
+    train(plain, X, Y, epochs=100, loss="mse", lr=0.2)
+    train(reg, X, Y, epochs=100, loss="mse", lr=0.2, regularization="l2", reg_rate=0.05)
+    assert np.linalg.norm(reg.weights[0]) < np.linalg.norm(plain.weights[0])
+    w = RNG.normal(size=(3, 2))
+    eps = 1e-6
+    for kind in ("l1", "l2"):
+        bumped = w.copy()
+        bumped[1, 0] += eps
+        slope = (regularization_penalty([bumped], kind, 0.3)
+                 - regularization_penalty([w], kind, 0.3)) / eps
+        assert slope == pytest.approx(regularization_gradient(w, kind, 0.3)[1, 0], rel=1e-4)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        make_optimizer("rmsprop", 0.1)
+    with pytest.raises(ValueError, match="learning rate"):
+        SGD(float("nan"))
+    with pytest.raises(ValueError, match="shape"):
+        train(Network([2, 2, 1]), X, Y[:5], epochs=1)
+
+
+def test_overshoot_is_reported_for_a_large_learning_rate_on_the_tutorial_net():
+    X4 = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y4 = np.array([[0], [1], [1], [0]], dtype=float)
+
+    def run(lr):
+        net = Network([3, 4, 1], "sigmoid", init="uniform", seed=0, use_bias=False)
+        return train(net, X4, y4, epochs=300, loss="sse", lr=lr)
+
+    assert run(1.0).overshoot() is None
+    message = run(10.0).overshoot()
+    assert message is not None and "epoch 1" in message and "(now 10)" in message
