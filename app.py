@@ -1,8 +1,17 @@
-"""Neural Network Playground: entry point (placeholder until the navigation/Home page lands)."""
+"""Neural Network Playground: navigation, the shared sidebar and the Home page."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Neural Network Playground", layout="wide")
+from ui.experiment import render_sidebar, show_notices
 
-st.title("Neural Network Playground")
-st.write("See, step through and debug how a small neural network learns.")
+st.set_page_config(page_title="Neural Network Playground", page_icon="🧠", layout="wide")
+
+# Each page is a thin script in pages/; the order is the order of a first visit.
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+]
+
+page = st.navigation(PAGES)
+render_sidebar()
+show_notices()
+page.run()

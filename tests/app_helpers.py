@@ -1,0 +1,23 @@
+"""Helpers for page tests through streamlit.testing's AppTest."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app(params=None, page=None, timeout=60):
+    """Return an AppTest of app.py that has run once (optionally with URL params, on `page`)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def experiment(at):
+    """Return the session's nn_core Experiment."""
+    return at.session_state["experiment"]

@@ -1,0 +1,166 @@
+"""The sidebar every page shares: presets, data, network, training, files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nn_core import INIT_DESCRIPTIONS, LOSSES, network_to_json
+from nn_core.activations import HIDDEN_ACTIVATIONS
+from nn_core.config import (
+    FIXED_FEATURE_SETS,
+    LEARNING_RATES,
+    LIMITS,
+    OUTPUT_ACTIVATIONS,
+    PRESETS,
+    REG_RATES,
+)
+from nn_core.datasets import DATASET_NAMES, FEATURES, dataset_to_csv
+from ui.experiment import (
+    PREFIX,
+    _session_experiment,
+    add_notices,
+    apply_preset,
+    config_to_widgets,
+    on_sidebar_change,
+)
+
+DATASET_LABELS = {
+    "tutorial_xor": "Tutorial XOR (4 rows)", "circle": "Circle", "xor": "XOR (2-D)",
+    "gaussian": "Two Gaussians", "spiral": "Spiral", "moons": "Moons",
+    "three_class": "Three classes", "plane": "Plane (regression)", "sine": "Sine (regression)",
+    "worked_example": "Worked example (1 sample)", "csv": "Uploaded CSV",
+}
+LOSS_LABELS = {"sse": "SSE (tutorial)", "mse": "MSE", "bce": "Binary cross-entropy",
+               "cross_entropy": "Cross-entropy (softmax)"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+
+
+def _with_current(options, current):
+    """Return options plus the current value (a URL may hold a value the list lacks)."""
+    return tuple(sorted(set(options) | {current}))
+
+
+def _key(name):
+    return PREFIX + name
+
+
+def sidebar_widgets(exp):
+    """Draw every experiment widget; each change goes through on_sidebar_change."""
+    cb = {"on_change": on_sidebar_change}
+    st.selectbox("Preset", list(PRESETS), index=None, key="preset_choice",
+                 format_func=lambda k: PRESETS[k][0], placeholder="Load a preset…",
+                 on_change=_preset_changed)
+
+    with st.expander("Data", expanded=True):
+        datasets = list(DATASET_NAMES) + ["worked_example"] + (["csv"] if exp.uploaded else [])
+        st.selectbox("Dataset", datasets, key=_key("dataset"),
+                     format_func=DATASET_LABELS.get, **cb)
+        fixed = exp.config.dataset in FIXED_FEATURE_SETS
+        st.multiselect("Input features", FEATURES, key=_key("features"), disabled=fixed,
+                       help="What the input layer sees, computed from each point (x1, x2).", **cb)
+        c1, c2 = st.columns(2)
+        c1.slider("Noise", 0.0, LIMITS.max_noise, step=0.05, key=_key("noise"), disabled=fixed,
+                  **cb)
+        c2.slider("Train share", LIMITS.min_train_ratio, LIMITS.max_train_ratio, step=0.05,
+                  key=_key("train_ratio"), disabled=fixed, **cb)
+        c1, c2 = st.columns(2)
+        c1.number_input("Points", LIMITS.min_points, LIMITS.max_points, step=50,
+                        key=_key("n_points"), disabled=fixed, **cb)
+        c2.number_input("Data seed", 0, LIMITS.max_seed, key=_key("data_seed"), disabled=fixed,
+                        **cb)
+
+    with st.expander("Network", expanded=True):
+        st.slider("Hidden layers", 0, LIMITS.max_hidden_layers, key=_key("n_hidden"), **cb)
+        for i in range(int(st.session_state.get(_key("n_hidden"), 0))):
+            c1, c2 = st.columns([2, 3])
+            c1.number_input(f"Layer {i + 1} neurons", 1, LIMITS.max_neurons,
+                            key=f"{PREFIX}width.{i}", **cb)
+            c2.selectbox(f"Layer {i + 1} activation", HIDDEN_ACTIVATIONS, key=f"{PREFIX}act.{i}",
+                         **cb)
+        c1, c2 = st.columns(2)
+        c1.selectbox("Output activation", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
+        c2.selectbox("Loss", list(LOSSES), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
+        c1, c2 = st.columns(2)
+        c1.selectbox("Initial weights", list(INIT_DESCRIPTIONS), key=_key("init"),
+                     help="\n".join(f"- **{k}**: {v}" for k, v in INIT_DESCRIPTIONS.items()),
+                     **cb)
+        c2.number_input("Weight seed", 0, LIMITS.max_seed, key=_key("seed"),
+                        help="Same seed, same initial weights.", **cb)
+        st.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
+                    "tutorial (whose constant third input plays the bias).", **cb)
+
+    with st.expander("Training", expanded=True):
+        st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
+                         key=_key("lr"), **cb)
+        c1, c2 = st.columns(2)
+        c1.selectbox("Optimizer", list(OPTIMIZER_LABELS), key=_key("optimizer"),
+                     format_func=OPTIMIZER_LABELS.get, **cb)
+        c2.number_input("Batch size", 0, LIMITS.max_points, key=_key("batch_size"),
+                        help="0 = the whole training set in one batch (full batch).", **cb)
+        c1, c2 = st.columns(2)
+        c1.selectbox("Regularization", ["none", "l1", "l2"], key=_key("regularization"), **cb)
+        c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
+                         key=_key("reg_rate"), **cb)
+        st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"), **cb)
+
+    with st.expander("Files: your data and networks"):
+        _files(exp)
+    st.caption("The address bar always holds this experiment: copy it to share the same data "
+               "and the same initial weights.")
+
+
+def _preset_changed():
+    name = st.session_state.get("preset_choice")
+    if name:
+        apply_preset(name)
+    st.session_state["preset_choice"] = None
+
+
+def _csv_uploaded():
+    upload = st.session_state.get("upload_csv")
+    if upload is None:
+        return
+    exp = _session_experiment()
+    try:
+        add_notices(exp.use_csv(upload.getvalue()))
+        st.session_state["files_message"] = ("success", f"Loaded {upload.name}: "
+                                             f"{len(exp.X_train) + len(exp.X_test)} rows.")
+        config_to_widgets(exp.config)
+    except ValueError as err:
+        st.session_state["files_message"] = ("error", f"{upload.name} was not loaded: {err}. "
+                                             "Your current experiment is unchanged.")
+
+
+def _network_uploaded():
+    upload = st.session_state.get("upload_network")
+    if upload is None:
+        return
+    exp = _session_experiment()
+    try:
+        exp.use_network_json(upload.getvalue())
+        st.session_state["files_message"] = ("success", f"Loaded the network in {upload.name}.")
+        config_to_widgets(exp.config)
+    except ValueError as err:
+        st.session_state["files_message"] = ("error", f"{upload.name} was not loaded: {err}. "
+                                             "Your current experiment is unchanged.")
+
+
+def _files(exp):
+    message = st.session_state.pop("files_message", None)
+    if message:
+        getattr(st, message[0])(message[1])
+    st.file_uploader("Upload data (CSV)", type=["csv", "txt"], key="upload_csv",
+                     on_change=_csv_uploaded,
+                     help=f"Numbers only; the last column is the label (0/1 or 0..K-1 classes, "
+                          f"or any number for regression). At most {LIMITS.max_csv_rows} rows, "
+                          f"{LIMITS.max_csv_columns} feature columns, "
+                          f"{LIMITS.max_upload_bytes // 1000} kB.")
+    st.download_button("Download the data (CSV)", dataset_to_csv(exp.dataset),
+                       file_name=f"{exp.config.dataset}.csv", mime="text/csv",
+                       on_click="ignore", key="download_data")
+    st.download_button("Download the network (JSON)", network_to_json(exp.net, indent=1),
+                       file_name="network.json", mime="application/json", on_click="ignore",
+                       key="download_network")
+    st.file_uploader("Load a network (JSON)", type=["json"], key="upload_network",
+                     on_change=_network_uploaded,
+                     help="A file from 'Download the network'; it must fit the current data.")
