@@ -4,11 +4,11 @@ import streamlit as st
 
 from ui.experiment import render_sidebar, show_notices
 
-st.set_page_config(page_title="Neural Network Playground", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Neural Network Playground", page_icon=":material/hub:", layout="wide")
 
 # Each page is a thin script in pages/; the order is the order of a first visit.
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
 ]
 
 page = st.navigation(PAGES)

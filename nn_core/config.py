@@ -25,8 +25,11 @@ class Limits:
     min_points: int = 10
     max_points: int = 2000
     max_epochs: int = 5000
-    # epochs x training rows x parameters: ~5 s of minibatch training on one core at worst
-    max_training_work: int = 400_000_000
+    # One training request (a run, or all runs of a comparison together) is capped twice:
+    # optimizer steps (each costs ~50-100 us of Python overhead) and rows x parameters
+    # (the arithmetic, ~20 M per second); both caps are ~3-5 s of one core at worst.
+    max_training_steps: int = 60_000
+    max_training_work: int = 100_000_000
     min_lr: float = 1e-5
     max_lr: float = 10.0
     max_reg_rate: float = 10.0
@@ -42,6 +45,15 @@ class Limits:
 
 
 LIMITS = Limits()
+
+def max_epochs(n_train: int, batch_size: int, n_params: int, runs: int = 1) -> int:
+    """Return how many epochs of this size fit the training caps (at least 1)."""
+    batch = batch_size if 0 < batch_size < n_train else n_train
+    steps_per_epoch = -(-n_train // max(batch, 1)) * runs
+    work_per_epoch = 2 * n_train * max(n_params, 1) * runs  # the epoch's steps + its evaluation
+    return max(1, min(LIMITS.max_epochs, LIMITS.max_training_steps // steps_per_epoch,
+                      LIMITS.max_training_work // work_per_epoch))
+
 
 # The value lists TensorFlow Playground offers, used by select sliders.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)

@@ -158,6 +158,16 @@ class Experiment:
                     y_test=self.y_test, seed=c.seed, regularization=c.regularization,
                     reg_rate=c.reg_rate)
 
+    @staticmethod
+    def epoch_cap(config: ExperimentConfig, dataset: Dataset) -> int:
+        """Return the most epochs one training request of this config may run."""
+        from .config import max_epochs
+
+        n_in, n_out = dataset.X_train.shape[1], dataset.y_train.shape[1]
+        sizes = config.layer_sizes(n_in, n_out)
+        n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        return max_epochs(len(dataset.X_train), config.batch_size, n_params)
+
     # ---- changes ----
     def apply(self, new: ExperimentConfig, reload_data: bool = False) -> list:
         """Switch to config `new` (clamped against the data); return notices for the user.
@@ -174,6 +184,11 @@ class Experiment:
                 return [f"Could not build that dataset: {err}. Nothing was changed."]
         new, more = new.clamp(dataset.y_train.shape[1], dataset.task, fallback=self.config)
         notices += more
+        cap = self.epoch_cap(new, dataset)
+        if new.epochs > cap:
+            notices.append(f"epochs: {new.epochs} epochs of this network on this data would take "
+                           f"too long for one request; using {cap}.")
+            new = _replace(new, epochs=cap)
         rebuild = new.network_key() != self.config.network_key() or dataset is not self.dataset
         if rebuild and self.uploaded_params is not None:
             self.uploaded_params = None

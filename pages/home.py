@@ -27,7 +27,7 @@ for col, (name, (label, config)) in zip(cols, PRESETS.items()):
                    f"{config.hidden_activations[0] if config.hidden else config.output_activation}"
                    f" · lr {config.lr:g}")
         st.button("Load", key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                  use_container_width=True)
+                  width="stretch")
 
 st.subheader("Where to start")
 st.markdown(
@@ -51,5 +51,5 @@ st.info(
     f"({len(exp.X_train)} training rows, {len(exp.X_test)} test rows), network "
     f"{' - '.join(str(s) for s in exp.net.layer_sizes)} "
     f"({', '.join(exp.net.activations)}), loss {c.loss}, learning rate {c.lr:g}.",
-    icon="🧪",
+    icon=":material/science:",
 )

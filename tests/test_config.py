@@ -117,3 +117,15 @@ def test_a_good_upload_is_used():
 def test_limits_are_finite_numbers():
     for value in vars(LIMITS).values():
         assert math.isfinite(value) and value > 0
+
+
+def test_training_requests_are_capped_by_steps_and_work():
+    from nn_core.config import max_epochs
+
+    assert max_epochs(250, 10, 17) <= LIMITS.max_training_steps // 25
+    assert max_epochs(2000, 1, 2000) * 2000 <= LIMITS.max_training_steps
+    assert max_epochs(4, 0, 16) == LIMITS.max_epochs  # the tutorial's net is never capped
+    assert max_epochs(10, 1, 10, runs=10_000_000) == 1  # never below one epoch
+    exp = Experiment()
+    notices = exp.apply(ExperimentConfig(n_points=2000, batch_size=1, epochs=5000))
+    assert exp.config.epochs < 5000 and any("epochs" in n for n in notices)

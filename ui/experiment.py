@@ -68,7 +68,7 @@ def add_notices(notices):
 def show_notices():
     """Show (once) what was clamped or rejected since the last render."""
     for notice in st.session_state.pop(NOTICES_KEY, []):
-        st.warning(notice, icon="⚠️")
+        st.warning(notice, icon=":material/warning:")
 
 
 def config_to_widgets(config: ExperimentConfig):

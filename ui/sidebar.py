@@ -73,12 +73,12 @@ def sidebar_widgets(exp):
         st.slider("Hidden layers", 0, LIMITS.max_hidden_layers, key=_key("n_hidden"), **cb)
         for i in range(int(st.session_state.get(_key("n_hidden"), 0))):
             c1, c2 = st.columns([2, 3])
-            c1.number_input(f"Layer {i + 1} neurons", 1, LIMITS.max_neurons,
+            c1.number_input(f"Layer {i + 1}", 1, LIMITS.max_neurons,
                             key=f"{PREFIX}width.{i}", **cb)
-            c2.selectbox(f"Layer {i + 1} activation", HIDDEN_ACTIVATIONS, key=f"{PREFIX}act.{i}",
+            c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{PREFIX}act.{i}",
                          **cb)
         c1, c2 = st.columns(2)
-        c1.selectbox("Output activation", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
+        c1.selectbox("Output", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
         c2.selectbox("Loss", list(LOSSES), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
         c1, c2 = st.columns(2)
         c1.selectbox("Initial weights", list(INIT_DESCRIPTIONS), key=_key("init"),
