@@ -9,6 +9,7 @@ st.set_page_config(page_title="Neural Network Playground", page_icon=":material/
 # Each page is a thin script in pages/; the order is the order of a first visit.
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
 ]
 
 page = st.navigation(PAGES)

@@ -1,0 +1,404 @@
+"""Training figures: the animated replay, loss curves, gradient norms, comparisons.
+
+The replay is ONE figure whose frames play in the browser (no server round trip): the
+network's edges, the decision boundary and a marker on the loss curves move together. Frames
+carry only what changes (a few array traces each: edges grouped by sign and width, one uint8
+heatmap, the node biases, the loss markers), so the JSON stays small whatever the epoch count.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nn_core.comparison import pick_epochs
+
+# TensorFlow Playground's colours: positive / class 1 blue, negative / class 0 orange.
+BLUE, ORANGE, LIGHT = "#0877bd", "#f59322", "#e8eaeb"
+CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#8c564b")
+SHADES = 31  # TF Playground draws the output with 31 shades
+WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge widths by |w| quartile of the largest weight drawn
+MAX_FRAMES = 120
+FRAME_BYTES_BUDGET = 2_000_000  # frames' arrays; the rest of the figure is ~50 kB
+
+
+def b64(a) -> dict:
+    """Return a NumPy array as Plotly's typed-array spec (dtype + base64 bytes).
+
+    Plotly validates and encodes a raw array in ~0.1 ms; a replay holds thousands of them.
+    Handing the encoded form skips that and is exactly what travels to the browser anyway.
+    """
+    a = np.ascontiguousarray(a)
+    spec = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode()}
+    if a.ndim == 2:
+        spec["shape"] = f"{a.shape[0]}, {a.shape[1]}"
+    # plotly.js caches the decoded array on the spec as _inputArray, and an animation frame
+    # is merged INTO the trace's spec: without this null the old cache would be drawn.
+    spec["_inputArray"] = None
+    return spec
+
+
+def unb64(spec) -> np.ndarray:
+    """Return the array of a typed-array spec (or the array/list itself)."""
+    if not isinstance(spec, dict):
+        return np.asarray(spec)
+    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
+    return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
+
+
+_DTYPES = {"float32": "f4", "float64": "f8", "uint8": "u1", "int32": "i4"}
+
+
+# ---------- the network graph (local; the shared viz/network_graph takes over when it lands)
+def node_positions(layer_sizes):
+    """Return (x, y) of every node, layer by layer: x = layer index, y centred on 0."""
+    xs, ys = [], []
+    for l, n in enumerate(layer_sizes):
+        xs += [float(l)] * n
+        ys += list(np.arange(n)[::-1] - (n - 1) / 2.0)
+    return np.array(xs), np.array(ys)
+
+
+def _edge_endpoints(layer_sizes):
+    """Return per-edge (x0, y0, x1, y1) in the order of W[0].ravel(), W[1].ravel(), ..."""
+    x, y = node_positions(layer_sizes)
+    starts = np.cumsum([0, *layer_sizes])
+    rows = []
+    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:])):
+        i, j = np.meshgrid(np.arange(n_in), np.arange(n_out), indexing="ij")
+        a, b = starts[l] + i.ravel(), starts[l + 1] + j.ravel()
+        rows.append(np.column_stack([x[a], y[a], x[b], y[b]]))
+    return np.vstack(rows)
+
+
+def edge_groups(weights, w_ref):
+    """Return (sign, width index) per edge, edges in W[0].ravel(), W[1].ravel(), ... order.
+
+    Width index k means |w| / w_ref falls in quarter k of (0, 1]; w_ref is fixed for a whole
+    replay so widths compare across frames.
+    """
+    w = np.concatenate([np.ravel(W) for W in weights])
+    k = np.clip(np.ceil(np.abs(w) / max(w_ref, 1e-12) * len(WIDTHS)) - 1, 0, len(WIDTHS) - 1)
+    return np.where(w >= 0, 1, -1), k.astype(int)
+
+
+def _edge_traces(ends, weights, w_ref, full=True):
+    """Return one line trace per (sign, width): segments separated by NaN (float32)."""
+    sign, width = edge_groups(weights, w_ref)
+    traces = []
+    for s, colour in ((1, BLUE), (-1, ORANGE)):
+        for k, lw in enumerate(WIDTHS):
+            e = ends[(sign == s) & (width == k)]
+            xy = np.full((len(e), 3, 2), np.nan, dtype=np.float32)
+            xy[:, 0], xy[:, 1] = e[:, :2], e[:, 2:]
+            trace = dict(type="scatter", x=b64(xy[..., 0].ravel()), y=b64(xy[..., 1].ravel()))
+            if full:
+                trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
+                             showlegend=False, xaxis="x", yaxis="y")
+            traces.append(trace)
+    return traces
+
+
+def _node_trace(layer_sizes, biases, b_ref, full=True):
+    """Return the nodes, filled by their bias (inputs white); partial: only the colours."""
+    b = np.concatenate([np.zeros(layer_sizes[0]), *[np.ravel(v) for v in biases]])
+    if not full:
+        return dict(type="scatter", marker=dict(color=b64(b)), customdata=b64(b))
+    x, y = node_positions(layer_sizes)
+    return dict(type="scatter", mode="markers", x=b64(x.astype(np.float32)),
+                y=b64(y.astype(np.float32)),
+                marker=dict(size=26, color=b64(b), cmin=-b_ref, cmax=b_ref,
+                            colorscale=[[0, ORANGE], [0.5, "white"], [1, BLUE]],
+                            line=dict(color="#444", width=1.5)),
+                customdata=b64(b), showlegend=False, xaxis="x", yaxis="y",
+                hovertemplate="bias %{customdata:.4f}<extra></extra>")
+
+
+# ---------- the decision boundary
+def output_codes(output, lo, hi):
+    """Return uint8 colour codes of network outputs (n, k): shade 0..30 of (lo, hi) for one
+    output; for several (softmax) class c's shades c*SHADES .. c*SHADES+30 by confidence."""
+    # A weight blown up to inf gives NaN outputs: drawn as the middle shade, never as garbage.
+    output = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=(lo + hi) / 2)
+    if output.shape[1] == 1:
+        t = (output[:, 0] - lo) / max(hi - lo, 1e-12)
+        return np.rint(np.clip(t, 0, 1) * (SHADES - 1)).astype(np.uint8)
+    c = np.argmax(output, axis=1)
+    k = output.shape[1]
+    conf = (np.max(output, axis=1) - 1.0 / k) / (1.0 - 1.0 / k)  # 0 = a toss-up, 1 = certain
+    return (c * SHADES + np.rint(np.clip(conf, 0, 1) * (SHADES - 1))).astype(np.uint8)
+
+
+def colourscale(n_outputs):
+    """Return (colourscale, zmax) matching output_codes."""
+    if n_outputs == 1:
+        return [[0, ORANGE], [0.5, LIGHT], [1, BLUE]], SHADES - 1
+    zmax = n_outputs * SHADES - 1
+    scale = []
+    for c in range(n_outputs):
+        lo, hi = c * SHADES / zmax, min((c * SHADES + SHADES - 1) / zmax, 1.0)
+        scale += [[lo, LIGHT], [hi, CLASS_COLOURS[c % len(CLASS_COLOURS)]]]
+    return scale, zmax
+
+
+def output_range(activation, y):
+    """Return (lo, hi) that the output's colours span: the activation's range, else the data's."""
+    if activation in ("sigmoid", "softmax"):
+        return 0.0, 1.0
+    if activation == "tanh":
+        return -1.0, 1.0
+    lo, hi = float(np.min(y)), float(np.max(y))
+    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
+
+
+def boundary_grid(plane, resolution):
+    """Return (axis values, network inputs for the resolution x resolution grid)."""
+    g = np.linspace(plane.domain[0], plane.domain[1], resolution)
+    gx, gy = np.meshgrid(g, g)
+    return g, plane.inputs(np.column_stack([gx.ravel(), gy.ravel()]))
+
+
+# ---------- the replay
+def _snapshot_net(net, snap):
+    twin = net.copy()
+    twin.set_params(snap.weights, snap.biases)
+    return twin
+
+
+def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
+    """Return how many frames fit FRAME_BYTES_BUDGET for this network and grid."""
+    n_edges = sum(a * b for a, b in zip(layer_sizes, layer_sizes[1:]))
+    per_frame = 4 / 3 * (n_edges * 24 + sum(layer_sizes) * 8
+                         + (resolution * resolution if has_plane else 0)) + 1500
+    return int(np.clip(FRAME_BYTES_BUDGET // per_frame, 10, max_frames))
+
+
+def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animate=True,
+                  max_frames=MAX_FRAMES, resolution=50, height=640) -> go.Figure:
+    """Return the replay of `history`: graph, boundary (if `plane`) and losses, one frame per
+    recorded snapshot (thinned by pick_epochs to fit the frame budget). `net` gives the
+    architecture; animate=False draws only the last snapshot (the live view).
+    """
+    sizes = net.layer_sizes
+    snaps = history.snapshots or []
+    if not snaps:
+        raise ValueError("the history has no snapshots: train at least once")
+    if animate:
+        keep = set(pick_epochs([s.epoch for s in snaps],
+                               frame_budget(sizes, resolution, plane is not None, max_frames)))
+        snaps = [s for s in snaps if s.epoch in keep]
+    else:
+        snaps = snaps[-1:]
+    w_ref = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
+    b_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size] + [1e-3])
+    ends = _edge_endpoints(sizes)
+
+    epochs = np.concatenate([[0], history.epochs]).astype(np.float32)
+    # float64: a run heading for divergence has finite losses beyond float32's range
+    train_loss = np.concatenate([[history.initial_loss], history.loss])
+    test_loss = (np.concatenate([[history.initial_test_loss], history.test_loss])
+                 if history.test_loss is not None else None)
+
+    has_plane = plane is not None
+    specs = [[{}, {}], [{"colspan": 2}, None]] if has_plane else [[{}], [{}]]
+    layout = make_subplots(
+        rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
+        vertical_spacing=0.1, horizontal_spacing=0.06,
+        subplot_titles=(["Network (blue +, orange −, width = |w|)", "Output over the input plane"]
+                        if has_plane else ["Network (blue +, orange −, width = |w|)"])
+        + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
+    loss_axes = ("x3", "y3") if has_plane else ("x2", "y2")
+
+    def moving(snap, full=False):
+        """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
+        traces = _edge_traces(ends, snap.weights, w_ref, full)
+        traces.append(_node_trace(sizes, snap.biases, b_ref, full))
+        if has_plane:
+            out = _snapshot_net(net, snap).predict(grid_inputs, dtype=np.float32)
+            # A heatmap frame carries its axes and scale too: plotly.js redraws it from the
+            # frame alone (without them it lands on the first subplot's axes).
+            traces.append(dict(type="heatmap", z=b64(output_codes(out, lo, hi).reshape(
+                resolution, -1)), x=grid_b64, y=grid_b64, colorscale=scale, zmin=0, zmax=zmax,
+                showscale=False, hoverinfo="skip", xaxis="x2", yaxis="y2"))
+        i = min(snap.epoch, len(train_loss) - 1)
+        ys = [float(train_loss[i])] + ([float(test_loss[i])] if test_loss is not None else [])
+        marker = dict(type="scatter", x=[float(epochs[i])] * len(ys), y=ys)
+        if full:
+            marker.update(mode="markers", xaxis=loss_axes[0], yaxis=loss_axes[1],
+                          showlegend=False, hoverinfo="skip",
+                          marker=dict(size=12, color=["#222", "#999"][:len(ys)],
+                                      line=dict(color="white", width=2)))
+        traces.append(marker)
+        return traces
+
+    if has_plane:
+        lo, hi = output_range(net.activations[-1], y_train)
+        scale, zmax = colourscale(sizes[-1])
+        grid, grid_inputs = boundary_grid(plane, resolution)
+        grid_b64 = b64(grid.astype(np.float32))
+    data = moving(snaps[-1] if not animate else snaps[0], full=True)
+    n_moving = len(data)
+    if has_plane:
+        data += _point_traces(plane, y_train, y_test, lo, hi, scale, zmax)
+    data += _loss_lines(epochs, train_loss, test_loss, history, loss_axes)
+
+    for name, value in _base_layout(height, sizes, plane, has_plane, loss_axes, epochs).items():
+        if isinstance(value, dict) and isinstance(layout.get(name), dict):
+            layout[name] = {**layout[name], **value}  # keep make_subplots' domains
+        else:
+            layout[name] = value
+    layout["title"] = dict(text=_caption(history, snaps[-1 if not animate else 0].epoch),
+                           x=0.01, font=dict(size=17))
+    fig = dict(data=data, layout=layout)
+    if animate:
+        fig["frames"] = [dict(name=str(s.epoch), data=moving(s), traces=list(range(n_moving)),
+                              layout=dict(title=dict(text=_caption(history, s.epoch))))
+                         for s in snaps]
+        layout.update(_controls([s.epoch for s in snaps]))
+    return go.Figure(fig)
+
+
+def _caption(history, epoch):
+    i = epoch - 1
+    if i < 0:
+        text = f"<b>Epoch 0</b> (initial weights) · train loss {history.initial_loss:.4g}"
+        if history.initial_test_loss is not None:
+            text += f" · test loss {history.initial_test_loss:.4g}"
+        return text
+    text = f"<b>Epoch {epoch}</b> · train loss {history.loss[i]:.4g}"
+    if history.test_loss is not None:
+        text += f" · test loss {history.test_loss[i]:.4g}"
+    if history.accuracy is not None:
+        text += f" · train accuracy {100 * history.accuracy[i]:.1f}%"
+    return text
+
+
+def _point_traces(plane, y_train, y_test, lo, hi, scale, zmax):
+    traces = []
+    for points, y, name, outline in ((plane.points_train, y_train, "train", "white"),
+                                     (plane.points_test, y_test, "test", "#222")):
+        if y is None or len(points) == 0 or (name == "test" and points is plane.points_train):
+            continue
+        traces.append(dict(
+            type="scatter", mode="markers", name=f"{name} points",
+            x=b64(points[:, 0].astype(np.float32)), y=b64(points[:, 1].astype(np.float32)),
+            marker=dict(size=7, color=b64(output_codes(np.asarray(y, float), lo, hi)),
+                        colorscale=scale, cmin=0, cmax=zmax, line=dict(color=outline, width=1.2)),
+            xaxis="x2", yaxis="y2", hoverinfo="skip", showlegend=False))
+    return traces
+
+
+def _loss_lines(epochs, train_loss, test_loss, history, axes):
+    traces = [dict(type="scatter", mode="lines", x=b64(epochs), y=b64(train_loss), name="train loss",
+                   line=dict(color="#222", width=2.5), xaxis=axes[0], yaxis=axes[1],
+                   hovertemplate="epoch %{x}: train loss %{y:.5g}<extra></extra>")]
+    if test_loss is not None:
+        traces.append(dict(type="scatter", mode="lines", x=b64(epochs), y=b64(test_loss), name="test loss",
+                           line=dict(color="#999", width=2, dash="dash"), xaxis=axes[0],
+                           yaxis=axes[1],
+                           hovertemplate="epoch %{x}: test loss %{y:.5g}<extra></extra>"))
+    if history.diverged:
+        traces.append(dict(type="scatter", mode="markers+text", x=[float(history.stop_epoch)],
+                           y=[float(train_loss[-1])], text=["diverged (NaN)"],
+                           textposition="top left", marker=dict(symbol="x", size=14, color="red"),
+                           xaxis=axes[0], yaxis=axes[1], showlegend=False, hoverinfo="skip"))
+    return traces
+
+
+def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
+    pad = 0.45
+    top = max(sizes) / 2
+    layout = dict(
+        height=height, template="plotly_white", margin=dict(l=40, r=20, t=70, b=40),
+        legend=dict(orientation="h", x=1, xanchor="right", y=0.33, yanchor="bottom"),
+        font=dict(size=14),
+        xaxis=dict(range=[-pad, len(sizes) - 1 + pad], visible=False, fixedrange=True),
+        yaxis=dict(range=[-top - 0.1, top + 0.1], visible=False, fixedrange=True),
+    )
+    if has_plane:
+        d = plane.domain
+        layout["xaxis2"] = dict(range=list(d), constrain="domain", title=None)
+        layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
+    xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
+    layout[xa] = dict(title=dict(text="epoch", standoff=4), range=[0, float(epochs[-1]) or 1])
+    layout[ya] = dict(type="log", title=None)
+    return layout
+
+
+def _controls(frame_epochs):
+    play = dict(label="▶ Play", method="animate",
+                args=[None, dict(frame=dict(duration=90, redraw=True), fromcurrent=True,
+                                 transition=dict(duration=0))])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                                    transition=dict(duration=0))])
+    steps = [dict(label=str(e), method="animate",
+                  args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                                       transition=dict(duration=0))]) for e in frame_epochs]
+    return dict(
+        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0.0,
+                          y=-0.04, xanchor="left", yanchor="top", pad=dict(t=10, r=10),
+                          showactive=False, font=dict(size=14))],
+        sliders=[dict(active=0, steps=steps, x=0.18, len=0.82, y=-0.02, yanchor="top",
+                      pad=dict(t=10), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
+                      currentvalue=dict(prefix="Epoch ", font=dict(size=14)))],
+    )
+
+
+# ---------- readout charts
+def grad_norm_figure(history, height=300) -> go.Figure:
+    """Return the L2 norm of each layer's dL/dW per epoch (log scale): vanishing shows here."""
+    norms = history.grad_norms
+    fig = go.Figure()
+    for l in range(norms.shape[1] if norms.ndim == 2 else 0):
+        fig.add_scatter(x=history.epochs, y=norms[:, l], mode="lines", name=f"layer {l + 1} W",
+                        hovertemplate=f"layer {l + 1}, " + "epoch %{x}: |dL/dW| %{y:.3g}"
+                                      "<extra></extra>")
+    fig.update_layout(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
+                      title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
+                      legend=dict(orientation="h", y=-0.25), font=dict(size=13))
+    fig.update_yaxes(type="log")
+    fig.update_xaxes(title=dict(text="epoch", standoff=2))
+    return fig
+
+
+# Learning rates from small (light) to large (dark); other comparisons use distinct colours.
+_SEQUENTIAL = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#b30000",
+               "#7f0000", "#4d0000", "#000000")
+_QUALITATIVE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf")
+_VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}
+
+
+def comparison_figure(runs, kind, height=440) -> go.Figure:
+    """Return the runs' train loss curves together (log scale), each labelled with its verdict.
+
+    A diverged run ends at its last finite epoch with a red x: nothing after it is drawn.
+    """
+    colours = _SEQUENTIAL if kind == "lr" else _QUALITATIVE
+    fig = go.Figure()
+    for n, run in enumerate(runs):
+        h = run.history
+        x = np.concatenate([[0], h.epochs])
+        y = np.concatenate([[h.initial_loss], h.loss])
+        colour = colours[n % len(colours)]
+        fig.add_scatter(x=x, y=y, mode="lines", name=f"{run.label}: {run.verdict}",
+                        line=dict(color=colour, width=2.5, dash=_VERDICT_DASH.get(run.verdict)),
+                        hovertemplate=f"{run.label}, " + "epoch %{x}: loss %{y:.4g}"
+                                      "<extra></extra>")
+        if h.diverged:
+            fig.add_scatter(x=[x[-1]], y=[y[-1]], mode="markers+text", showlegend=False,
+                            marker=dict(symbol="x", size=13, color="red"),
+                            text=[f"{run.label} diverged"], textposition="top center",
+                            hoverinfo="skip")
+    fig.update_layout(height=height, template="plotly_white", font=dict(size=14),
+                      margin=dict(l=50, r=10, t=50, b=40),
+                      title=dict(text="Train loss from the same initial weights (log scale)",
+                                 x=0.01),
+                      legend=dict(title=None, x=1.01, y=1))
+    fig.update_yaxes(type="log", title="loss")
+    fig.update_xaxes(title="epoch")
+    return fig
