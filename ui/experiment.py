@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from nn_core.config import PRESETS, ExperimentConfig
 from nn_core.experiment import Experiment
@@ -23,10 +24,15 @@ SIDEBAR_MARKER = "preset_choice"  # the sidebar's first widget: drawn means the 
 def get_experiment() -> Experiment:
     """Return this browser session's experiment, and draw the shared sidebar if not yet drawn.
 
-    Normally app.py draws the sidebar before running the page. When Streamlit runs a file in
-    pages/ on its own (its older multipage mode, which AppTest also uses after a first run),
-    app.py does not run, so the page's first call draws the sidebar instead.
+    Normally app.py draws the sidebar before running the page; when a page file runs without
+    app.py, its first call draws the sidebar instead.
     """
+    if PagesManager.uses_pages_directory:
+        # Streamlit saw pages/ and ran this page file alone, in its pre-st.navigation mode (a
+        # fresh server's first request for /page, and every AppTest run after the first).
+        # Switch that mode off for the process and rerun, so app.py's navigation takes over.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     exp = _session_experiment()
     if not _sidebar_drawn_this_run():
         render_sidebar()
