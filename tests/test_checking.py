@@ -107,3 +107,11 @@ def test_matrix_csv():
                          ("nan,1", "NaN"), ("\n".join(["1"] * 40), "at most")]:
         with pytest.raises(ValueError, match=message):
             parse_matrix_csv(bad)
+
+
+def test_null_means_not_given():
+    problem = preset("worked_example")
+    problem.yours = {"a1": [None, 0.5], "loss": None}
+    result = compare(problem)
+    assert [r["label"] for r in result.rows] == ["a1[0, 1]"]
+    assert not result.rows[0]["match"]

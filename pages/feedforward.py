@@ -1,0 +1,65 @@
+"""Feedforward: one sample through the network, neuron by neuron, with the real numbers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.experiment import get_experiment
+from ui.stepper import fingerprint, pick_sample, reset_when_changed, stepper_controls, steps_for
+from viz.stepthrough import step_figure
+
+exp = get_experiment()
+PREFIX = "ff"
+
+st.title("Feedforward")
+st.caption("Pick one sample and push it through the network one step at a time: each neuron "
+           "forms its weighted sum z = Σ w·a + b of the layer before, then its activation "
+           "a = f(z). Values appear on the graph only once they are computed.")
+
+x, y, granularity, where = pick_sample(exp, PREFIX)
+run = steps_for(exp, x, y, granularity)
+steps = run.phase("forward", "loss")
+layer_run = steps_for(exp, x, y, "layer") if granularity == "neuron" else run
+layer_steps = {s.layer: s for s in layer_run.phase("forward") if s.kind == "layer"}
+reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, fingerprint(exp)))
+
+
+@st.fragment
+def stepper():
+    k = stepper_controls(PREFIX, len(steps))
+    step = steps[k]
+    st.markdown(f"**Step {k + 1} of {len(steps)}** · {step.title}  \n"
+                f":gray[{where} · {exp.loss} loss · network {'-'.join(map(str, exp.net.layer_sizes))}]")
+    left, right = st.columns([1.15, 1])
+    with left:
+        st.plotly_chart(step_figure(run.net, step), key=f"{PREFIX}.graph",
+                        config={"displayModeBar": False})
+        st.caption("Node colour and number: the activation a (blue positive, orange negative); "
+                   "grey nodes are not computed yet. Edges: the weights (blue +, orange −, "
+                   "thicker = larger); the glowing edges feed the neuron being computed.")
+    with right:
+        st.markdown("##### This step, with its numbers")
+        st.latex(step.latex)
+        if step.general:
+            st.markdown("##### The rule")
+            st.latex(step.general)
+        if step.kind == "neuron" and step.layer in layer_steps:
+            with st.expander(f"The whole layer {step.layer} at once: z = aW + b", expanded=True):
+                st.latex(layer_steps[step.layer].latex)
+        if step.kind == "input":
+            st.info("Press **Next** to compute the first neuron.", icon=":material/arrow_forward:")
+    if step.kind == "loss":
+        c1, c2, c3 = st.columns(3)
+        out, target = step.values["output"][0], step.values["y"][0]
+        c1.metric("Output", ", ".join(format(v, ".6g") for v in out))
+        c2.metric("Target", ", ".join(format(v, ".6g") for v in target))
+        c3.metric(f"Loss ({exp.loss})", format(step.values["loss"], ".6g"))
+        st.success("That is the whole forward pass. The **Backprop** page walks back from this "
+                   "loss to every weight.", icon=":material/check_circle:")
+    with st.expander("All steps as text (copy into a notebook to compare)"):
+        st.code(run.to_text(("forward", "loss")), language=None)
+        st.download_button("Download the steps (.txt)", run.to_text(), "feedforward_steps.txt",
+                           key=f"{PREFIX}.download")
+
+
+stepper()

@@ -1,0 +1,112 @@
+"""Widgets shared by the Feedforward and Backprop pages: the sample, the step controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core import network_to_json
+from nn_core.stepthrough import step_through
+
+MAX_INPUT = 1000.0  # typed inputs and targets are clamped to +-MAX_INPUT
+
+
+CACHE_KEY = "stepper.cache"
+CACHE_ENTRIES = 6
+
+
+def steps_for(exp, x, y, granularity):
+    """Return the step-through of the session's current network on one sample.
+
+    Kept per session (a Network holds functions, so st.cache_data cannot pickle it); the key
+    is the network's exact JSON, so training the net in place makes a new entry.
+    """
+    key = (network_to_json(exp.net), tuple(map(float, x)), tuple(map(float, y)), exp.loss,
+           float(exp.config.lr), granularity)
+    cache = st.session_state.setdefault(CACHE_KEY, {})
+    if key not in cache:
+        if len(cache) >= CACHE_ENTRIES:
+            cache.pop(next(iter(cache)))
+        cache[key] = step_through(exp.net, np.array(x), np.array(y), loss=exp.loss,
+                                  lr=float(exp.config.lr), granularity=granularity)
+    return cache[key]
+
+
+def fingerprint(exp) -> int:
+    """Return a hash that changes whenever the session network's parameters change."""
+    return hash(network_to_json(exp.net))
+
+
+def pick_sample(exp, prefix: str):
+    """Draw the sample picker; return (x, y, description) of the chosen sample."""
+    X, Y = exp.X_train, exp.y_train
+    names = list(getattr(exp.dataset, "feature_names", None) or
+                 [f"x{i + 1}" for i in range(X.shape[1])])
+    c1, c2, c3 = st.columns([1.3, 1.2, 1.2])
+    source = c1.segmented_control("Input", ["A training sample", "Type values"],
+                                  default="A training sample", key=f"{prefix}.source")
+    granularity = c3.segmented_control(
+        "Granularity", ["neuron", "layer"], default="neuron", key=f"{prefix}.granularity",
+        format_func=lambda g: "neuron by neuron" if g == "neuron" else "layer by layer")
+    granularity = granularity or "neuron"
+    if source == "Type values":
+        cols = st.columns(X.shape[1] + Y.shape[1])
+        x = [cols[i].number_input(names[i] if i < len(names) else f"x{i + 1}",
+                                  -MAX_INPUT, MAX_INPUT, float(X[0, i]), step=0.1,
+                                  format="%.4g", key=f"{prefix}.x.{i}")
+             for i in range(X.shape[1])]
+        y = [cols[X.shape[1] + k].number_input(f"target y{k + 1}", -MAX_INPUT, MAX_INPUT,
+                                               float(Y[0, k]), step=0.1, format="%.4g",
+                                               key=f"{prefix}.y.{k}")
+             for k in range(Y.shape[1])]
+        x = np.clip(np.array(x, float), -MAX_INPUT, MAX_INPUT)
+        y = np.clip(np.array(y, float), -MAX_INPUT, MAX_INPUT)
+        return x, y, granularity, "typed input"
+    n = len(X)
+    index = c2.number_input(f"Sample (1 to {n})", 1, n, 1, step=1, key=f"{prefix}.sample")
+    index = int(min(max(int(index), 1), n)) - 1
+    x, y = X[index], Y[index]
+    return x, y, granularity, f"training sample {index + 1} of {n}"
+
+
+def stepper_controls(prefix: str, n_steps: int) -> int:
+    """Draw Reset / Previous / Next / Run to end and a slider; return the current step index."""
+    ss = st.session_state
+    key = f"{prefix}.step"
+    current = int(ss.get(key, 0))
+    if not 0 <= current < n_steps:
+        current = min(max(current, 0), n_steps - 1)
+        ss[key] = current
+
+    def go(to):
+        ss[key] = int(min(max(to, 0), n_steps - 1))
+
+    cols = st.columns([1, 1, 1, 1.2, 4])
+    cols[0].button("Reset", key=f"{prefix}.reset", icon=":material/first_page:",
+                   on_click=go, args=(0,), width="stretch", disabled=current == 0)
+    cols[1].button("Previous", key=f"{prefix}.prev", icon=":material/chevron_left:",
+                   on_click=go, args=(current - 1,), width="stretch", disabled=current == 0)
+    cols[2].button("Next", key=f"{prefix}.next", icon=":material/chevron_right:", type="primary",
+                   on_click=go, args=(current + 1,), width="stretch",
+                   disabled=current == n_steps - 1)
+    cols[3].button("Run to end", key=f"{prefix}.end", icon=":material/last_page:",
+                   on_click=go, args=(n_steps - 1,), width="stretch",
+                   disabled=current == n_steps - 1)
+    if n_steps > 1:
+        ss[f"{prefix}.slider"] = current + 1  # set before the slider exists in this run
+        cols[4].slider("Step", 1, n_steps, key=f"{prefix}.slider", label_visibility="collapsed",
+                       on_change=_slider_moved, args=(prefix, n_steps))
+    return int(ss[key])
+
+
+def _slider_moved(prefix, n_steps):
+    ss = st.session_state
+    ss[f"{prefix}.step"] = int(min(max(ss[f"{prefix}.slider"], 1), n_steps)) - 1
+
+
+def reset_when_changed(prefix: str, identity) -> None:
+    """Go back to step 0 when the sample, network or granularity changed."""
+    ss = st.session_state
+    if ss.get(f"{prefix}.identity") != identity:
+        ss[f"{prefix}.identity"] = identity
+        ss[f"{prefix}.step"] = 0
