@@ -87,7 +87,10 @@ class Fmt:
         return r",\quad " if self.tex else ", "
 
     def eq(self, *parts) -> str:
-        return " = ".join(parts)
+        """a = b = c; in LaTeX each further "= ..." on its own line, so nothing runs off."""
+        if not self.tex or len(parts) < 3:
+            return " = ".join(parts)
+        return parts[0] + " = " + parts[1] + "".join(r" \\ = " + p for p in parts[2:])
 
     def mul(self, x, w) -> str:
         return self.factor(x) + self.times() + self.factor(w)
