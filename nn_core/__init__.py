@@ -14,6 +14,7 @@ from .activations import (
     sigmoid,
     softmax,
 )
+from .bugs import BUGS, Bug, loss_curve
 from .gradcheck import GradCheckResult, gradient_check, numeric_gradients, relative_error, verdict
 from .initializers import INIT_DESCRIPTIONS, INITIALIZERS, initialize
 from .losses import LOSSES, Loss, get_loss
@@ -37,4 +38,5 @@ from .serialization import (
     trace_from_json,
     trace_to_json,
 )
+from .stepthrough import Step, StepThrough, step_through
 from .training import History, Snapshot, accuracy, train
