@@ -1,0 +1,1 @@
+"""Plotly figure builders: pure functions, engine objects in, go.Figure out."""
