@@ -68,6 +68,15 @@ def request(action):
 
 def on_play():
     ss["train.playing"] = not ss.get("train.playing", False)
+    ss["train.play_toggled"] = True
+
+
+def request_step():
+    ss["train.step"] = True
+
+
+def request_comparison():
+    ss["train.cmp_clicked"] = True
 
 
 # ---------- header and controls
@@ -85,17 +94,13 @@ if "train.epochs" not in ss:
     ss["train.epochs"] = int(c.epochs)
 history = exp.history
 action = ss.pop("train.action", None)
-can_continue = action == "train" or (history is not None and not history.diverged)
 cols = st.columns([1.3, 1, 1, 1, 1.2], vertical_alignment="bottom")
 cols[0].number_input("Epochs", 1, LIMITS.max_epochs, key="train.epochs",
                      help="How many epochs one press of Train or Continue trains.")
 cols[1].button("Train", key="train.train", type="primary", width="stretch",
                icon=":material/play_arrow:", on_click=request, args=("train",),
                help="From the initial weights: reset, then train.")
-cols[2].button(
-    "Continue", key="train.continue", width="stretch", icon=":material/fast_forward:",
-    disabled=not can_continue, on_click=request, args=("continue",),
-    help="Train more epochs from where the last run stopped (the same history).")
+continue_slot = cols[2].empty()  # drawn after training: enabled only if it can continue
 cols[3].button("Reset", key="train.reset", width="stretch", on_click=on_reset,
                icon=":material/restart_alt:", help="Back to the initial weights (same seed).")
 live = cols[4].toggle("Live", key="train.live",
@@ -129,6 +134,10 @@ if action in ("train", "continue") and not live:
     progress_slot.empty()
     stop_slot.empty()
     history = exp.history
+continue_slot.button(
+    "Continue", key="train.continue", width="stretch", icon=":material/fast_forward:",
+    disabled=history is None or history.diverged, on_click=request, args=("continue",),
+    help="Train more epochs from where the last run stopped (the same history).")
 
 
 # ---------- what happened: divergence, overshoot
@@ -176,12 +185,14 @@ def live_view():
     exp = get_experiment()
     c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="center")
     playing = ss.get("train.playing", False)
-    if c1.button("Pause" if playing else "Play", key="train.live_play", on_click=on_play,
-                 icon=":material/pause:" if playing else ":material/play_arrow:",
-                 type="primary", width="stretch"):
+    c1.button("Pause" if playing else "Play", key="train.live_play", on_click=on_play,
+              icon=":material/pause:" if playing else ":material/play_arrow:",
+              type="primary", width="stretch")
+    if ss.pop("train.play_toggled", False):
         st.rerun()  # run_every changes with play/pause: the whole page must rerun
-    step = c2.button("Step", key="train.live_step", icon=":material/skip_next:",
-                     width="stretch", disabled=playing, help="Train exactly one epoch.")
+    c2.button("Step", key="train.live_step", icon=":material/skip_next:", width="stretch",
+              disabled=playing, help="Train exactly one epoch.", on_click=request_step)
+    step = ss.pop("train.step", False)
     h = exp.history
     if h is not None and h.diverged:
         ss["train.playing"] = False
@@ -298,8 +309,9 @@ if bad:
     st.warning(f"Ignored {', '.join(bad)}: not a valid {label.lower()}.")
 cmp_epochs = c2.number_input("Epochs per run", 1, LIMITS.max_epochs,
                              value=min(int(c.epochs), 300), key="train.cmp_epochs")
-run_clicked = c3.button("Compare", key="train.cmp_run", type="primary", width="stretch",
-                        disabled=not values, icon=":material/compare_arrows:")
+c3.button("Compare", key="train.cmp_run", type="primary", width="stretch",
+          disabled=not values, icon=":material/compare_arrows:", on_click=request_comparison)
+run_clicked = ss.pop("train.cmp_clicked", False)
 
 initial = exp.initial_net()
 batches = values if kind == "batch_size" else [c.batch_size]

@@ -35,6 +35,13 @@ def _edge_traces(traces):
             and t["line"].get("color") in (BLUE, ORANGE)]
 
 
+def _plane(fig, frame):
+    """Return the frame's output colour codes over the plane (the square-marker grid)."""
+    i = next(n for n, t in enumerate(fig["data"])
+             if t.get("marker", {}).get("symbol") == "square")
+    return unb64(frame["data"][i]["marker"]["color"])
+
+
 def _edges_in_frame(frame, base, nodes_xy):
     """Map each drawn segment back to (node a, node b) -> (colour, width)."""
     found = {}
@@ -85,10 +92,11 @@ def test_frames_carry_the_epoch_and_its_losses(trained):
     markers = frame["data"][-1]
     assert markers["x"] == [float(epoch)] * 2
     assert markers["y"] == pytest.approx([h.loss[epoch - 1], h.test_loss[epoch - 1]], rel=1e-6)
-    assert f"Epoch {epoch}" in frame["layout"]["title"]["text"]
-    heat = next(t for t in frame["data"] if t["type"] == "heatmap")
-    z = unb64(heat["z"])
-    assert z.dtype == np.uint8 and z.shape == (50, 50) and z.max() <= 30
+    step = fig["layout"]["sliders"][0]["steps"][10]
+    assert step["args"][0] == [frame["name"]]
+    assert f"Epoch {epoch}" in step["label"] and f"{h.loss[epoch - 1]:.4g}" in step["label"]
+    z = _plane(fig, frame)
+    assert z.dtype == np.uint8 and z.shape == (40 * 40,) and z.max() <= 30
 
 
 def test_heatmap_frame_shows_that_epochs_output(trained):
@@ -100,7 +108,7 @@ def test_heatmap_frame_shows_that_epochs_output(trained):
     g = np.linspace(-6, 6, 20)
     gx, gy = np.meshgrid(g, g)
     out = probe.predict(np.column_stack([gx.ravel(), gy.ravel()]))[:, 0].reshape(20, 20)
-    z = unb64(next(t for t in fig["frames"][-1]["data"] if t["type"] == "heatmap")["z"])
+    z = _plane(fig, fig["frames"][-1]).reshape(20, 20)
     assert np.max(np.abs(z / 30.0 - out)) <= 0.5 / 30 + 1e-6  # 31 shades of the output
 
 

@@ -3,7 +3,7 @@
 The replay is ONE figure whose frames play in the browser (no server round trip): the
 network's edges, the decision boundary and a marker on the loss curves move together. Frames
 carry only what changes (a few array traces each: edges grouped by sign and width, one uint8
-heatmap, the node biases, the loss markers), so the JSON stays small whatever the epoch count.
+grid of output colours, the node biases, the loss markers), so the JSON stays small whatever the epoch count.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#8c564b")
 SHADES = 31  # TF Playground draws the output with 31 shades
 WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge widths by |w| quartile of the largest weight drawn
 MAX_FRAMES = 120
-FRAME_BYTES_BUDGET = 2_000_000  # frames' arrays; the rest of the figure is ~50 kB
+FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
 
 
 def b64(a) -> dict:
@@ -177,7 +177,7 @@ def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
 
 
 def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animate=True,
-                  max_frames=MAX_FRAMES, resolution=50, height=640) -> go.Figure:
+                  max_frames=MAX_FRAMES, resolution=40, height=640) -> go.Figure:
     """Return the replay of `history`: graph, boundary (if `plane`) and losses, one frame per
     recorded snapshot (thinned by pick_epochs to fit the frame budget). `net` gives the
     architecture; animate=False draws only the last snapshot (the live view).
@@ -217,12 +217,19 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         traces = _edge_traces(ends, snap.weights, w_ref, full)
         traces.append(_node_trace(sizes, snap.biases, b_ref, full))
         if has_plane:
-            out = _snapshot_net(net, snap).predict(grid_inputs, dtype=np.float32)
-            # A heatmap frame carries its axes and scale too: plotly.js redraws it from the
-            # frame alone (without them it lands on the first subplot's axes).
-            traces.append(dict(type="heatmap", z=b64(output_codes(out, lo, hi).reshape(
-                resolution, -1)), x=grid_b64, y=grid_b64, colorscale=scale, zmin=0, zmax=zmax,
-                showscale=False, hoverinfo="skip", xaxis="x2", yaxis="y2"))
+            with np.errstate(all="ignore"):  # huge weights overflow float32: NaN handled
+                out = _snapshot_net(net, snap).predict(grid_inputs, dtype=np.float32)
+            # The output is a grid of square markers, not a heatmap: frames then animate
+            # without a full redraw, which would blank the plane between frames (flicker).
+            colour = b64(output_codes(out, lo, hi))
+            if full:
+                traces.append(dict(type="scatter", mode="markers", x=cell_x, y=cell_y,
+                                   marker=dict(symbol="square", size=cell_px, color=colour,
+                                               colorscale=scale, cmin=0, cmax=zmax,
+                                               line=dict(width=0)),
+                                   hoverinfo="skip", showlegend=False, xaxis="x2", yaxis="y2"))
+            else:
+                traces.append(dict(type="scatter", marker=dict(color=colour)))
         i = min(snap.epoch, len(train_loss) - 1)
         ys = [float(train_loss[i])] + ([float(test_loss[i])] if test_loss is not None else [])
         marker = dict(type="scatter", x=[float(epochs[i])] * len(ys), y=ys)
@@ -238,7 +245,10 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         lo, hi = output_range(net.activations[-1], y_train)
         scale, zmax = colourscale(sizes[-1])
         grid, grid_inputs = boundary_grid(plane, resolution)
-        grid_b64 = b64(grid.astype(np.float32))
+        gx, gy = np.meshgrid(grid, grid)
+        cell_x, cell_y = b64(gx.ravel().astype(np.float32)), b64(gy.ravel().astype(np.float32))
+        # ~ the plane's side in pixels (top row, square axes) over the cells, +1 to overlap
+        cell_px = 0.55 * (height - 110) / resolution + 1
     data = moving(snaps[-1] if not animate else snaps[0], full=True)
     n_moving = len(data)
     if has_plane:
@@ -250,14 +260,17 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
             layout[name] = {**layout[name], **value}  # keep make_subplots' domains
         else:
             layout[name] = value
-    layout["title"] = dict(text=_caption(history, snaps[-1 if not animate else 0].epoch),
-                           x=0.01, font=dict(size=17))
+    title = (f"<b>Replay of {history.last_epoch} epochs</b> · ▶ Play, or drag the slider"
+             if animate else _caption(history, snaps[-1].epoch))
+    layout["title"] = dict(text=title, x=0.01, font=dict(size=17))
     fig = dict(data=data, layout=layout)
     if animate:
-        fig["frames"] = [dict(name=str(s.epoch), data=moving(s), traces=list(range(n_moving)),
-                              layout=dict(title=dict(text=_caption(history, s.epoch))))
+        # Frames change traces only (no layout), so they play without a full redraw; the
+        # slider's current value carries each frame's epoch and losses.
+        fig["frames"] = [dict(name=str(s.epoch), data=moving(s), traces=list(range(n_moving)))
                          for s in snaps]
-        layout.update(_controls([s.epoch for s in snaps]))
+        layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
+        layout["margin"] = {**layout["margin"], "b": 120}
     return go.Figure(fig)
 
 
@@ -313,7 +326,8 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
     top = max(sizes) / 2
     layout = dict(
         height=height, template="plotly_white", margin=dict(l=40, r=20, t=70, b=40),
-        legend=dict(orientation="h", x=1, xanchor="right", y=0.33, yanchor="bottom"),
+        legend=dict(orientation="h", x=0.99, xanchor="right", y=0.3, yanchor="top",
+                    bgcolor="rgba(255,255,255,0.8)"),
         font=dict(size=14),
         xaxis=dict(range=[-pad, len(sizes) - 1 + pad], visible=False, fixedrange=True),
         yaxis=dict(range=[-top - 0.1, top + 0.1], visible=False, fixedrange=True),
@@ -323,28 +337,28 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
         layout["xaxis2"] = dict(range=list(d), constrain="domain", title=None)
         layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
     xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
-    layout[xa] = dict(title=dict(text="epoch", standoff=4), range=[0, float(epochs[-1]) or 1])
+    layout[xa] = dict(title=None, range=[0, float(epochs[-1]) or 1])
     layout[ya] = dict(type="log", title=None)
     return layout
 
 
-def _controls(frame_epochs):
+def _controls(frames):
     play = dict(label="▶ Play", method="animate",
-                args=[None, dict(frame=dict(duration=90, redraw=True), fromcurrent=True,
+                args=[None, dict(frame=dict(duration=90, redraw=False), fromcurrent=True,
                                  transition=dict(duration=0))])
     pause = dict(label="❚❚ Pause", method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                     transition=dict(duration=0))])
-    steps = [dict(label=str(e), method="animate",
-                  args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                                       transition=dict(duration=0))]) for e in frame_epochs]
+    steps = [dict(label=caption, value=str(e), method="animate",
+                  args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                       transition=dict(duration=0))]) for e, caption in frames]
     return dict(
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0.0,
                           y=-0.04, xanchor="left", yanchor="top", pad=dict(t=10, r=10),
                           showactive=False, font=dict(size=14))],
-        sliders=[dict(active=0, steps=steps, x=0.18, len=0.82, y=-0.02, yanchor="top",
+        sliders=[dict(active=0, steps=steps, x=0.22, len=0.78, y=-0.02, yanchor="top",
                       pad=dict(t=10), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
-                      currentvalue=dict(prefix="Epoch ", font=dict(size=14)))],
+                      currentvalue=dict(font=dict(size=16, color="#222"), xanchor="left"))],
     )
 
 

@@ -1,0 +1,113 @@
+"""Budgets of the Training page (issue #5): prints figures, asserts nothing.
+
+    python3 bench/training_page.py
+
+1. 300 epochs of TensorFlow Playground's default setup (circle, x1 x2, [4, 2] tanh, batch 10,
+   250 training points, lr 0.03) trained AND its replay figure built and serialised: < 2 s.
+2. Replay figure JSON size at 300, 1000 and 5000 epochs (largest allowed network too): < 3 MB.
+3. One live redraw (a chunk of epochs + the live figure + its JSON): well under 200 ms.
+Each figure is the median of several runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import plotly.io as pio
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nn_core import train  # noqa: E402
+from nn_core.comparison import thin_snapshots  # noqa: E402
+from nn_core.config import ExperimentConfig  # noqa: E402
+from nn_core.experiment import Experiment  # noqa: E402
+from viz.training import replay_figure  # noqa: E402
+
+RUNS = 5
+
+
+def median_time(fn, runs=RUNS):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def tf_default():
+    return Experiment(replace(ExperimentConfig(), n_points=500, train_ratio=0.5, epochs=300))
+
+
+def train_and_build(exp, epochs):
+    exp.reset_network()
+    h = train(exp.net, exp.X_train, exp.y_train, epochs=epochs, optimizer=exp.make_optimizer(),
+              **exp.train_kwargs())
+    thin_snapshots(h, 600)
+    fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700)
+    return h, fig, pio.to_json(fig, validate=False)
+
+
+def main():
+    exp = tf_default()
+    print(f"TF Playground default: {len(exp.X_train)} training points, layers "
+          f"{exp.net.layer_sizes}, batch {exp.config.batch_size}, lr {exp.config.lr}")
+    parts = {"train": [], "figure": [], "json": []}
+    for _ in range(RUNS):
+        exp.reset_network()
+        t0 = time.perf_counter()
+        h = train(exp.net, exp.X_train, exp.y_train, epochs=300, optimizer=exp.make_optimizer(),
+                  **exp.train_kwargs())
+        t1 = time.perf_counter()
+        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700)
+        t2 = time.perf_counter()
+        pio.to_json(fig, validate=False)
+        t3 = time.perf_counter()
+        parts["train"].append(t1 - t0)
+        parts["figure"].append(t2 - t1)
+        parts["json"].append(t3 - t2)
+    med = {k: statistics.median(v) for k, v in parts.items()}
+    print(f"1. 300 epochs trained {med['train']:.3f} s + replay built {med['figure']:.3f} s "
+          f"+ JSON {med['json']:.3f} s = {sum(med.values()):.3f} s (budget 2 s)")
+
+    print("2. replay figure JSON size (budget 3 MB):")
+    for name, config in (("TF default", replace(ExperimentConfig(), n_points=500)),
+                         ("largest net (7 features, 6 x 16 tanh)", replace(
+                             ExperimentConfig(), n_points=200, hidden=(16,) * 6,
+                             hidden_activations=("tanh",) * 6, batch_size=0,
+                             features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1",
+                                       "sin_x2")))):
+        exp = Experiment(config)
+        for epochs in (300, 1000, 5000):
+            h, fig, text = train_and_build(exp, epochs)
+            print(f"   {name}, {epochs} epochs: {len(text) / 1e6:.2f} MB, "
+                  f"{len(fig.frames)} frames")
+
+    exp = tf_default()
+    h = train(exp.net, exp.X_train, exp.y_train, epochs=5, optimizer=exp.make_optimizer(),
+              **exp.train_kwargs())
+    opt = exp.make_optimizer()
+
+    def live_redraw():
+        train(exp.net, exp.X_train, exp.y_train, epochs=2, optimizer=opt, history=h,
+              **exp.train_kwargs())
+        thin_snapshots(h, 600)
+        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
+                            resolution=40, height=640)
+        pio.to_json(fig, validate=False)
+
+    def figure_only():
+        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
+                            resolution=40, height=640)
+        pio.to_json(fig, validate=False)
+
+    print(f"3. live redraw (2 epochs + figure + JSON): {1000 * median_time(live_redraw, 15):.1f} ms"
+          f"; figure + JSON alone {1000 * median_time(figure_only, 15):.1f} ms (budget 200 ms)")
+
+
+if __name__ == "__main__":
+    main()

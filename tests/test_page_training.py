@@ -1,0 +1,128 @@
+"""The Training page through AppTest: Train, Continue, Reset, Live, comparisons, divergence."""
+
+import numpy as np
+
+from tests.app_helpers import experiment, open_app
+
+PAGE = "pages/training.py"
+
+
+def _train(at, epochs):
+    at.number_input(key="train.epochs").set_value(epochs)
+    at.button(key="train.train").click().run()
+    assert not at.exception
+    return experiment(at)
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_train_continue_reset_keep_one_history_from_the_same_start():
+    at = open_app(page=PAGE)
+    assert not at.exception
+    exp = experiment(at)
+    start = exp.initial_net()
+    exp = _train(at, 40)
+    h = exp.history
+    assert h.last_epoch == 40 and _metric(at, "Epoch") == "40"
+    assert at.get("plotly_chart")  # the replay is drawn
+    assert _metric(at, "Train loss") == f"{h.loss_list[-1]:.4g}"
+
+    at.button(key="train.continue").click().run()
+    assert not at.exception
+    assert exp.history is h and h.last_epoch == 80  # the same History continues
+    assert list(h.epochs) == list(range(1, 81))
+    np.testing.assert_array_equal(h.snapshots[0].weights[0], start.weights[0])
+    np.testing.assert_array_equal(h.snapshots[-1].weights[0], exp.net.weights[0])
+
+    at.button(key="train.reset").click().run()
+    assert not at.exception
+    exp = experiment(at)
+    assert exp.history is None
+    for a, b in zip(exp.net.weights, start.weights):
+        np.testing.assert_array_equal(a, b)
+    assert any("initial weights" in i.value for i in at.info)
+
+    exp = _train(at, 25)  # Train starts again from the initial weights
+    assert exp.history.last_epoch == 25
+    np.testing.assert_array_equal(exp.history.snapshots[0].weights[1], start.weights[1])
+
+
+def test_epochs_beyond_the_cap_are_clamped_with_a_message():
+    at = open_app({"preset": "spiral"}, page=PAGE)
+    exp = _train(at, 5000)
+    cap = exp.epoch_cap(exp.config, exp.dataset)
+    assert cap < 5000 and exp.history.last_epoch == cap
+    assert any("too long" in i.value for i in at.info)
+
+
+def test_live_step_play_and_pause():
+    at = open_app(page=PAGE)
+    at.toggle(key="train.live").set_value(True).run()
+    assert not at.exception
+    at.button(key="train.live_step").click().run()
+    exp = experiment(at)
+    assert exp.history.last_epoch == 1
+    at.button(key="train.live_play").click().run()  # play: each run trains a chunk
+    after_play = exp.history.last_epoch
+    assert after_play > 1
+    at.run()
+    assert exp.history.last_epoch > after_play
+    at.button(key="train.live_play").click().run()  # pause
+    paused = exp.history.last_epoch
+    at.run()
+    assert exp.history.last_epoch == paused and not at.exception
+    assert _metric(at, "Epoch") == str(paused)
+
+
+def test_learning_rate_comparison_labels_each_run():
+    at = open_app(page=PAGE)
+    at.button(key="train.cmp_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Learning rate"]) == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 1", "lr 10"]
+    assert table["verdict"].iloc[0] == "crawls"
+    assert set(table["verdict"].iloc[3:]) <= {"oscillates", "overshoots", "diverged"}
+
+
+def test_optimizer_and_batch_comparisons():
+    at = open_app(page=PAGE)
+    at.segmented_control(key="train.cmp_kind").set_value("optimizer").run()
+    at.button(key="train.cmp_run").click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["Optimizer"]) == ["SGD", "Momentum", "Adam"]
+    at.segmented_control(key="train.cmp_kind").set_value("batch_size").run()
+    at.button(key="train.cmp_run").click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["Batch size"]) == ["batch 1", "batch 10", "batch 50",
+                                                         "full batch"]
+
+
+def test_typed_learning_rates_are_validated():
+    at = open_app(page=PAGE)
+    at.multiselect(key="train.cmp_values.lr").set_value([0.1, "abc", "1e9"]).run()
+    assert any("abc" in w.value for w in at.warning)
+    at.button(key="train.cmp_run").click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["Learning rate"]) == ["lr 0.1", "lr 10"]
+
+
+def test_tutorial_net_with_lr_10_shows_the_overshoot_notice():
+    at = open_app({"preset": "tutorial", "lr": "10"}, page=PAGE)
+    assert experiment(at).config.lr == 10.0
+    _train(at, 300)
+    texts = [w.value for w in at.warning] + [e.value for e in at.error]
+    assert any("overshoot" in t and "smaller learning rate" in t for t in texts)
+
+
+def test_divergence_stops_training_and_says_where():
+    at = open_app({"data": "plane", "hidden": "8", "acts": "relu", "out": "linear",
+                   "loss": "mse", "init": "he", "lr": "10", "batch": "0"}, page=PAGE)
+    exp = _train(at, 200)
+    h = exp.history
+    assert h.diverged and h.last_epoch < 200
+    errors = [e.value for e in at.error]
+    assert any(f"epoch {h.stop_epoch}" in e and "smaller learning rate" in e for e in errors)
+    assert at.button(key="train.continue").disabled
+    assert all(np.all(np.isfinite(w)) for w in exp.net.weights)
