@@ -1,0 +1,146 @@
+"""Network graph: the architecture drawn live, one sample's value at every node, the plane."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nn_core import network_from_json, network_to_json
+from nn_core.experiment import InputPlane
+from ui.experiment import get_experiment
+from viz.boundary import decision_boundary_figure, neuron_figure, neuron_thumbnails_figure
+from viz.network_graph import network_figure, node_names
+
+exp = get_experiment()
+
+PREFIX = "ng"
+RESOLUTION = 100  # boundary grid (LIMITS.max_grid_resolution caps any user choice)
+CHART = {"displayModeBar": False}
+
+
+# ---------- pure, cached computations (keyed on the network's exact JSON and the plane)
+def _plane_args(plane: InputPlane):
+    return (plane.points_train, plane.points_test, tuple(plane.domain),
+            tuple(plane.feature_names), bool(plane.constant_column))
+
+
+def _plane(points_train, points_test, domain, feature_names, constant_column):
+    return InputPlane(points_train, points_test, domain, feature_names, constant_column)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def boundary(net_json, plane_args, y_train, y_test, discretize, show_test, axis_names):
+    plane = _plane(*plane_args)
+    return decision_boundary_figure(
+        network_from_json(net_json), plane.points_train, y_train, plane.points_test, y_test,
+        feature_fn=plane.inputs, resolution=RESOLUTION, discretize=discretize,
+        show_test=show_test, domain=plane.domain, axis_names=axis_names, height=440)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def thumbnails(net_json, plane_args, input_names):
+    plane = _plane(*plane_args)
+    return neuron_thumbnails_figure(network_from_json(net_json), plane.inputs,
+                                    domain=plane.domain, input_names=input_names)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def one_neuron(net_json, plane_args, layer, unit, y_train, input_names, axis_names):
+    plane = _plane(*plane_args)
+    return neuron_figure(network_from_json(net_json), layer, unit, plane.inputs,
+                         resolution=RESOLUTION, domain=plane.domain,
+                         X_train=plane.points_train, y_train=y_train,
+                         input_names=input_names, axis_names=axis_names, height=440)
+
+
+# ---------- the page
+net = exp.net
+sizes = net.layer_sizes
+input_names = tuple(exp.dataset.feature_names or [])
+names = node_names(sizes, input_names)
+
+st.title("Network graph")
+st.markdown(
+    "Every line is a weight: **blue is positive, orange is negative**, and the thicker the line, "
+    "the larger the weight. Each node's **ring is its bias** (same colours); the number above "
+    "a node is its value for the sample you pick below. Hover over any line or node for its "
+    "exact value.")
+
+# Sample picker: which sample's values to show on the nodes.
+has_test = exp.X_test is not exp.X_train and len(exp.X_test) > 0
+c1, c2 = st.columns([1, 3])
+split = c1.segmented_control("Sample from", ["train", "test"] if has_test else ["train"],
+                             default="train", key=f"{PREFIX}.split") or "train"
+X, Y = (exp.X_test, exp.y_test) if split == "test" else (exp.X_train, exp.y_train)
+n = len(X)
+if n > 1:
+    index = c2.slider(f"Sample (1 to {n})", 1, n, 1, key=f"{PREFIX}.sample")
+else:
+    index = 1
+    c2.caption("This data has a single sample.")
+index = min(max(int(index), 1), n) - 1
+x, y = X[index], Y[index]
+trace = net.forward(x)
+node_values = [a[0] for a in trace.activations]
+
+st.plotly_chart(
+    network_figure(net, node_values=node_values, input_names=input_names),
+    key=f"{PREFIX}.graph", config=CHART)
+out_text = ", ".join(f"{names[-1][j]} = {v:.4g}" for j, v in enumerate(trace.output[0]))
+target_text = ", ".join(f"{v:.4g}" for v in np.ravel(y))
+inputs_text = ", ".join(f"{names[0][i]} = {v:.4g}" for i, v in enumerate(x))
+st.markdown(f"**{split.capitalize()} sample {index + 1} of {n}:** {inputs_text} → "
+            f"output {out_text} (target {target_text}).  \n"
+            f":gray[Network {'-'.join(map(str, sizes))} · {exp.net.n_params} parameters · "
+            f"activations {', '.join(net.activations)}. Node colour: the value on a blue "
+            f"(positive) / orange (negative) scale, white near 0. The Feedforward page shows "
+            f"how each number is computed.]")
+
+# ---------- the input plane
+st.subheader("The network over the input plane")
+plane = exp.plane
+if plane is None:
+    st.info(
+        f"This data's inputs are not points of a 2-D plane (it has {sizes[0]} input columns "
+        f"and no map from a plane to them), so there is no decision boundary or neuron map to "
+        f"draw. Choose a 2-D dataset in the sidebar, or upload a CSV with two feature columns.",
+        icon=":material/info:")
+    st.stop()
+
+plane_args = _plane_args(plane)
+net_json = network_to_json(net)
+axis_names = ("x1", "x2")
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown("##### The output (decision boundary)")
+    t1, t2 = st.columns(2)
+    show_test = t1.toggle("Show test data", value=True, key=f"{PREFIX}.show_test",
+                          disabled=not has_test)
+    discretize = t2.toggle("Discretize output", value=False, key=f"{PREFIX}.discretize")
+    st.plotly_chart(boundary(net_json, plane_args, exp.y_train, exp.y_test, discretize,
+                             show_test and has_test, axis_names),
+                    key=f"{PREFIX}.boundary", config=CHART)
+    st.caption("Background: the network's output at each point of the plane; points: the data, "
+               "coloured by their label (white ring = train, dark ring = test). "
+               "Discretize shows only which side of 0.5 (or of 0) the output falls on.")
+
+labels = {f"0.{i}": f"{names[0][i]} (input feature)" for i in range(sizes[0])}
+labels.update({f"{k}.{j}": names[k][j] for k in range(1, len(sizes)) for j in range(sizes[k])})
+options = list(labels)
+if st.session_state.get(f"{PREFIX}.neuron") not in options:  # the architecture changed
+    st.session_state[f"{PREFIX}.neuron"] = options[sizes[0]]  # the first hidden (or output) unit
+with right:
+    st.markdown("##### One neuron, large")
+    choice = st.selectbox("Neuron", options, format_func=labels.get, key=f"{PREFIX}.neuron")
+    layer, unit = (int(v) for v in choice.split("."))
+    st.plotly_chart(one_neuron(net_json, plane_args, layer, unit, exp.y_train, input_names,
+                               axis_names), key=f"{PREFIX}.neuron_fig", config=CHART)
+    act = "its value" if layer == 0 else f"its activation ({net.activations[layer - 1]})"
+    st.caption(f"{labels[choice]}: {act} at each point of the plane, with the training points.")
+
+st.markdown("##### Every neuron")
+st.caption("Each unit's own output over the same plane, laid out like the graph above: the "
+           "first layer cuts the plane with straight lines (or curves of the input features), "
+           "and later layers combine those pieces into the final boundary.")
+st.plotly_chart(thumbnails(net_json, plane_args, input_names), key=f"{PREFIX}.thumbnails",
+                config=CHART)
