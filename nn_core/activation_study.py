@@ -1,0 +1,435 @@
+"""The same network trained with each activation function, from the same initial weights.
+
+`train_activations` trains R copies of one network that differ only in their hidden layers'
+activation (and, if asked, learning rate). It trains them together: the R networks' weights
+are stacked into (R, n_in, n_out) arrays, so one batched matmul steps every run at once and
+only the activation itself is applied run by run. The arithmetic is the arithmetic of
+`train()` (same minibatch order, same loss gradients, nn_core's own optimizers, same
+divergence rule), so each run's History equals what `train()` would record for it.
+
+Also here: dead units (`dead_units`), when a run reached a loss target (`epochs_to_target`),
+the measured cost of one activation call (`activation_cost`) and the page's summary
+(`summarize`), written from the numbers of the run at hand.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .losses import fused_output_delta, get_loss, loss_from_logits
+from .network import Network, as_batch, as_targets
+from .optimizers import make_optimizer, regularization_gradient
+from .training import History, Snapshot, accuracy, is_classification
+
+
+@dataclass
+class ActivationRun:
+    """One run of a study: its hidden activation, learning rate, History and final parameters.
+
+    Holds names and arrays only (no functions), so a run can be cached and copied.
+    """
+
+    name: str
+    lr: float
+    history: History
+    layer_sizes: list
+    activations: list  # one per weight layer: the studied one per hidden layer, then the output's
+    use_bias: bool
+    weights: list  # final (or, after divergence, last finite) parameters
+    biases: list
+    activation_seconds: float  # time spent in this run's own activation and derivative calls
+
+    def network(self) -> Network:
+        """Return the trained network of this run."""
+        net = Network(self.layer_sizes, self.activations, use_bias=self.use_bias)
+        net.set_params(self.weights, self.biases)
+        return net
+
+    def initial_network(self) -> Network:
+        """Return this run's network with its initial weights (epoch 0)."""
+        net = self.network()
+        net.set_params(self.history.snapshots[0].weights, self.history.snapshots[0].biases)
+        return net
+
+
+class _Stack:
+    """R networks of one architecture as stacked arrays.
+
+    `weights[l]` is (R, n_in, n_out) and `biases[l]` (R, 1, n_out), so a learning rate of
+    shape (R, 1, 1) broadcasts over both. nn_core's optimizers only read `.weights` and
+    `.biases` and update them elementwise in place, so they step a _Stack as they step one
+    Network.
+    """
+
+    def __init__(self, weights, biases):
+        self.weights = weights
+        self.biases = biases
+
+
+@dataclass
+class _Grads:
+    weights: list
+    biases: list
+
+
+def _groups(names):
+    """Return [(activation, slice, 1 / runs)] for runs of equal consecutive names (one call per group)."""
+    out, start = [], 0
+    for r in range(1, len(names) + 1):
+        if r == len(names) or names[r] != names[start]:
+            out.append((get_activation(names[start]), slice(start, r), 1.0 / (r - start)))
+            start = r
+    return out
+
+
+class _Runner:
+    """Forward and backward passes of a _Stack, applying each run's hidden activation."""
+
+    def __init__(self, names, output_name, loss, use_bias):
+        self.groups = _groups(names)
+        self.out_name = output_name
+        self.out_act = get_activation(output_name)
+        self.loss = loss
+        self.loss_fn = get_loss(loss)
+        self.fused = fused_output_delta(output_name, loss)
+        self.use_bias = use_bias
+        self.seconds = np.zeros(len(names))
+
+    def _fn(self, z):
+        # The one part that differs between runs: one activation call per group of runs.
+        a = np.empty_like(z)
+        for act, sl, share in self.groups:
+            t = time.perf_counter()
+            a[sl] = act.fn(z[sl])
+            self.seconds[sl] += (time.perf_counter() - t) * share
+        return a
+
+    def _derivative(self, z, a):
+        # f'(z) from z and a = f(z), as Activation.backward uses it (grad * f'), per group.
+        d = np.empty_like(z)
+        for act, sl, share in self.groups:
+            t = time.perf_counter()
+            d[sl] = act._derivative(z[sl], a[sl])
+            self.seconds[sl] += (time.perf_counter() - t) * share
+        return d
+
+    def forward(self, stack, X):
+        """Return (zs, activations) with the shared input X first, then (R, n, width) arrays."""
+        zs, acts = [], [X]
+        a = X
+        last = len(stack.weights) - 1
+        for l, (w, b) in enumerate(zip(stack.weights, stack.biases)):
+            z = a @ w + b
+            a = self.out_act.fn(z) if l == last else self._fn(z)
+            zs.append(z)
+            acts.append(a)
+        return zs, acts
+
+    def losses(self, zs, acts, y):
+        """Return each run's loss, computed as Network._loss_value computes it."""
+        if self.fused:
+            return np.array([loss_from_logits(self.out_name, self.loss, z, y) for z in zs[-1]])
+        return np.array([self.loss_fn.value(o, y) for o in acts[-1]])
+
+    def backward(self, stack, zs, acts, y):
+        """Return stacked dL/dW and dL/db, as Network._backward computes them run by run."""
+        output = acts[-1]
+        if self.fused:
+            if self.out_name == "softmax":
+                delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
+            else:
+                delta = (output - y) / y.size
+        else:
+            # Loss gradients normalise by the size of one run's output: call them run by run.
+            grad_o = np.stack([self.loss_fn.gradient(o, y) for o in output])
+            delta = self.out_act.backward(zs[-1], output, grad_o)
+        n = len(stack.weights)
+        grad_w, grad_b = [None] * n, [None] * n
+        for l in range(n - 1, -1, -1):
+            grad_w[l] = np.swapaxes(acts[l], -1, -2) @ delta
+            grad_b[l] = (delta.sum(axis=1, keepdims=True) if self.use_bias
+                         else np.zeros_like(stack.biases[l]))
+            if l > 0:
+                g = delta @ np.swapaxes(stack.weights[l], 1, 2)
+                delta = g * self._derivative(zs[l - 1], acts[l])
+        return _Grads(grad_w, grad_b)
+
+
+def train_activations(net: Network, X, y, names, epochs: int, *, lr=0.1, lrs=None,
+                      optimizer: str = "sgd", batch_size: int | None = None, loss: str = "sse",
+                      X_test=None, y_test=None, seed: int = 0, regularization: str | None = None,
+                      reg_rate: float = 0.0) -> list[ActivationRun]:
+    """Return one ActivationRun per name in `names`, each trained from `net`'s current weights.
+
+    Every hidden layer of run r uses activation names[r]; the output layer keeps `net`'s. All
+    runs see the same minibatches in the same order. `lrs` (one per run) overrides `lr`.
+    `net` itself is not changed.
+    """
+    names = list(names)
+    if not names:
+        return []
+    for name in names:
+        if name == "softmax":
+            raise ValueError("softmax cannot be a hidden layer's activation")
+        get_activation(name)
+    R = len(names)
+    rates = [float(lr)] * R if lrs is None else [float(v) for v in lrs]
+    if len(rates) != R:
+        raise ValueError(f"expected {R} learning rates, one per run; got {len(rates)}")
+    if epochs < 0:
+        raise ValueError("epochs must be >= 0")
+    sizes = net.layer_sizes
+    X = as_batch(X, sizes[0])
+    y = as_targets(y, X.shape[0], sizes[-1])
+    has_test = X_test is not None and y_test is not None and len(X_test) > 0
+    if has_test:
+        X_test = as_batch(X_test, sizes[0], "X_test")
+        y_test = as_targets(y_test, X_test.shape[0], sizes[-1])
+    net.check_parameters()
+    out_name = net.activations[-1]
+    runner = _Runner(names, out_name, loss, net.use_bias)
+    w0, b0 = net.get_params()
+    stack = _Stack([np.repeat(w[None], R, axis=0) for w in w0],
+                   [np.repeat(b[None, None], R, axis=0) for b in b0])
+    # A scalar rate keeps the arithmetic of train() bit for bit; differing rates broadcast.
+    opt = make_optimizer(optimizer, max(rates))
+    if len(set(rates)) > 1:
+        opt.lr = np.array(rates).reshape(R, 1, 1)
+    else:
+        opt.lr = rates[0]
+    reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
+    n = X.shape[0]
+    batch = n if not batch_size or batch_size >= n else int(batch_size)
+    classify = is_classification(y)
+
+    histories = [History(loss_name=loss, lr=rates[r]) for r in range(R)]
+    zs, acts = runner.forward(stack, X)
+    initial = runner.losses(zs, acts, y)
+    initial_test = runner.losses(*runner.forward(stack, X_test), y_test) if has_test else None
+    for r, h in enumerate(histories):
+        h.snapshots.append(Snapshot(0, list(w0), list(b0)))
+        h.initial_loss = float(initial[r])
+        if has_test:
+            h.initial_test_loss = float(initial_test[r])
+    alive = np.ones(R, dtype=bool)
+    frozen = {}  # run -> its last finite (weights, biases), once it diverged
+    previous = [w.copy() for w in stack.weights]
+    previous_b = [b.copy() for b in stack.biases]
+    rng = np.random.default_rng([seed, 0])  # train()'s minibatch order for a fresh History
+
+    with np.errstate(all="ignore"):  # divergence is detected and reported per run below
+        for epoch in range(1, epochs + 1):
+            order = rng.permutation(n) if batch < n else None
+            for lo in range(0, n, batch):
+                if order is None:
+                    xb, yb = X, y
+                else:
+                    rows = order[lo:lo + batch]
+                    xb, yb = X[rows], y[rows]
+                grads = runner.backward(stack, *runner.forward(stack, xb), yb)
+                if reg:
+                    grads.weights = [g + regularization_gradient(w, reg, reg_rate)
+                                     for g, w in zip(grads.weights, stack.weights)]
+                opt.step(stack, grads)
+
+            zs, acts = runner.forward(stack, X)
+            full = runner.backward(stack, zs, acts, y)
+            losses = runner.losses(zs, acts, y)
+            finite = np.isfinite(losses)
+            for w in stack.weights:
+                finite &= np.all(np.isfinite(w), axis=(1, 2))
+            for r in np.flatnonzero(alive & ~finite):
+                alive[r] = False
+                h = histories[r]
+                h.diverged, h.stop_epoch = True, epoch
+                h.stop_reason = (
+                    f"The loss became NaN or infinite at epoch {epoch}: the weights blew up. "
+                    f"Training stopped and kept the weights of epoch {epoch - 1}. "
+                    f"Try a smaller learning rate (now {rates[r]:g}).")
+                frozen[r] = ([w[r].copy() for w in previous],
+                             [b[r, 0].copy() for b in previous_b])
+            if not alive.any():
+                break
+            norms = [np.sqrt(np.sum(g * g, axis=(1, 2))) for g in full.weights]
+            if has_test:
+                tz, ta = runner.forward(stack, X_test)
+                test_losses = runner.losses(tz, ta, y_test)
+            for r in np.flatnonzero(alive):
+                h = histories[r]
+                h.epoch_list.append(epoch)
+                h.loss_list.append(float(losses[r]))
+                h.grad_norm_list.append([float(v[r]) for v in norms])
+                if classify:
+                    h.accuracy_list.append(accuracy(acts[-1][r], y))
+                if has_test:
+                    h.test_loss_list.append(float(test_losses[r]))
+                    if classify:
+                        h.test_accuracy_list.append(accuracy(ta[-1][r], y_test))
+                h.weight_change_list.append(max(float(np.max(np.abs(w[r] - p[r])))
+                                                for w, p in zip(stack.weights, previous)))
+            previous = [w.copy() for w in stack.weights]
+            previous_b = [b.copy() for b in stack.biases]
+
+    runs = []
+    for r, name in enumerate(names):
+        if r in frozen:
+            weights, biases = frozen[r]
+        else:
+            weights = [w[r].copy() for w in stack.weights]
+            biases = [b[r, 0].copy() for b in stack.biases]
+        h = histories[r]
+        if h.last_epoch > 0:
+            h.snapshots.append(Snapshot(h.last_epoch, weights, biases))
+        runs.append(ActivationRun(name, rates[r], h, list(sizes),
+                                  [name] * (len(sizes) - 2) + [out_name], net.use_bias,
+                                  weights, biases, float(runner.seconds[r])))
+    return runs
+
+
+# One batched step of R runs costs what about R / 2 steps of train() cost (bench/activations.py
+# measures the ratio; it is ~2-3 for the nine activations), so a study counts as R / 2 runs
+# against the training caps.
+BATCHED_SPEEDUP = 2
+
+
+def study_epoch_cap(n_train: int, batch_size: int, n_params: int, runs: int) -> int:
+    """Return the most epochs one study of `runs` activations may train (nn_core.config caps)."""
+    from .config import max_epochs
+
+    return max_epochs(n_train, batch_size, n_params, runs=max(1, -(-runs // BATCHED_SPEEDUP)))
+
+
+# ---------- reading the runs
+
+def dead_units(net: Network, X) -> list:
+    """Return, per hidden layer, a boolean array: True where z <= 0 for every row of X.
+
+    Such a unit is never active on this data. For ReLU its output and its gradient are then
+    0 on every row, so gradient descent can never revive it; leaky ReLU and ELU still pass a
+    small gradient there.
+    """
+    trace = net.forward(X)
+    return [np.all(z <= 0, axis=0) for z in trace.pre_activations[:-1]]
+
+
+def zero_gradient_units(net: Network, X) -> list:
+    """Return, per hidden layer, True where f'(z) == 0 exactly on every row of X (stuck units)."""
+    trace = net.forward(X)
+    return [np.all(get_activation(name).derivative(z) == 0, axis=0)
+            for name, z in zip(net.activations[:-1], trace.pre_activations[:-1])]
+
+
+def dead_share(run: ActivationRun, X) -> tuple[int, int]:
+    """Return (dead hidden units, all hidden units) of a run's trained network on X."""
+    dead = dead_units(run.network(), X)
+    return int(sum(d.sum() for d in dead)), int(sum(d.size for d in dead))
+
+
+def epochs_to_target(history: History, target: float):
+    """Return the first epoch whose train loss is <= target (0 if it started there), or None."""
+    if history.initial_loss is not None and history.initial_loss <= target:
+        return 0
+    hits = np.flatnonzero(history.loss <= target)
+    return int(history.epochs[hits[0]]) if hits.size else None
+
+
+def default_target(runs) -> float:
+    """Return a loss target for a study: a fifth of the median starting loss, 2 digits."""
+    start = float(np.median([r.history.initial_loss for r in runs]))
+    return float(f"{0.2 * start:.2g}") if start > 0 else 0.0
+
+
+def first_layer_gradient(history: History) -> float:
+    """Return the median over epochs of the first layer's gradient norm (nan if untrained)."""
+    norms = history.grad_norms
+    return float(np.median(norms[:, 0])) if norms.size else float("nan")
+
+
+def layer_gradient_ratio(history: History) -> float:
+    """Return median |dL/dW| of the last layer divided by the first's (vanishing if >> 1)."""
+    norms = history.grad_norms
+    if not norms.size:
+        return float("nan")
+    first, last = np.median(norms[:, 0]), np.median(norms[:, -1])
+    return float(last / first) if first > 0 else float("inf")
+
+
+def activation_cost(name: str, n: int = 100_000, repeats: int = 5) -> tuple[float, float]:
+    """Return the measured seconds of one f(z) and one f'(z) call on n values (best of repeats)."""
+    act = get_activation(name)
+    z = np.random.default_rng(0).normal(0.0, 3.0, n)
+    best_f = best_d = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        a = act.fn(z)
+        best_f = min(best_f, time.perf_counter() - t)
+        t = time.perf_counter()
+        act._derivative(z, a)
+        best_d = min(best_d, time.perf_counter() - t)
+    return best_f, best_d
+
+
+def summarize(runs, target: float, X=None) -> list[str]:
+    """Return sentences that state what this study measured (every number from the runs)."""
+    if not runs:
+        return []
+    out = []
+    reached = [(epochs_to_target(r.history, target), r) for r in runs]
+    hit = sorted((e, r.name) for e, r in reached if e is not None)
+    missed = [r.name for e, r in reached if e is None]
+    if hit:
+        first_e, first = hit[0]
+        tie = [name for e, name in hit if e == first_e]
+        who = " and ".join(tie)
+        text = f"On this data, {who} reached the loss target {target:g} first, at epoch {first_e}"
+        if len(hit) > len(tie):
+            text += f"; {hit[len(tie)][1]} next, at epoch {hit[len(tie)][0]}"
+        out.append(text + ".")
+    else:
+        out.append(f"No activation reached the loss target {target:g} in "
+                   f"{max(r.history.last_epoch for r in runs)} epochs.")
+    if missed and hit:
+        out.append(f"Never reached it: {', '.join(missed)}.")
+    scored = [(r.history.test_accuracy[-1], r.name) for r in runs
+              if r.history.test_accuracy is not None and len(r.history.test_accuracy)]
+    if scored:
+        best, worst = max(scored), min(scored)
+        if best[0] > worst[0]:
+            out.append(f"Final test accuracy: best {best[1]} ({100 * best[0]:.0f}%), "
+                       f"worst {worst[1]} ({100 * worst[0]:.0f}%).")
+        else:
+            out.append(f"Every activation ended at the same test accuracy ({100 * best[0]:.0f}%).")
+    by_name = {r.name: r for r in runs if r.history.grad_norms.size}
+    if "sigmoid" in by_name and "tanh" in by_name:
+        s, t = (first_layer_gradient(by_name[k].history) for k in ("sigmoid", "tanh"))
+        if s > 0 and t > 0:
+            out.append(f"Sigmoid's first-layer gradient was {t / s:.3g} times smaller than "
+                       f"tanh's (median over epochs: {s:.2e} vs {t:.2e})."
+                       if t >= s else
+                       f"Sigmoid's first-layer gradient was {s / t:.3g} times larger than "
+                       f"tanh's here (median over epochs: {s:.2e} vs {t:.2e}).")
+    if "sigmoid" in by_name and runs[0].layer_sizes and len(runs[0].layer_sizes) > 3:
+        ratio = layer_gradient_ratio(by_name["sigmoid"].history)
+        if np.isfinite(ratio):
+            out.append(f"In the sigmoid net the last layer's gradient was {ratio:.3g} times the "
+                       f"first layer's ({len(runs[0].layer_sizes) - 2} hidden layers; each "
+                       f"sigmoid layer multiplies the gradient by at most 0.25).")
+    if X is not None:
+        for r in runs:
+            if r.name in RELU_LIKE:
+                dead, total = dead_share(r, X)
+                if dead:
+                    out.append(f"{r.name} ended with {dead} of {total} hidden units dead "
+                               f"(never active on the training data).")
+    diverged = [r.name for r in runs if r.history.diverged]
+    if diverged:
+        out.append(f"Diverged (loss NaN/inf, training stopped): {', '.join(diverged)}.")
+    return out
+
+
+# Piecewise functions whose "active" means z > 0: the ones whose units can die.
+RELU_LIKE = ("relu", "leaky_relu", "elu")
