@@ -1,0 +1,189 @@
+"""nn_core against PyTorch on the CPU, side by side in one process (issue #2): prints figures.
+
+    pip install -r requirements-bench.txt && python3 bench/engine.py [--cpu]
+
+Both engines do the same work in float64 on one thread, from the same initial weights:
+  - minibatch training (500 points, batch 10, SGD, MSE, a seeded shuffle per epoch) of the
+    playground's default 2-4-2-1 and of 2-8x6-1; nn_core through `train()` with its usual
+    per-epoch recording, PyTorch with a full-train loss evaluation per epoch;
+  - full-batch training of 2-8-8-1 on the same 500 points;
+  - a 100x100 decision-boundary grid forward pass of the default net and of the largest
+    net the app allows (LIMITS), in float64 and float32 (float32 is what the pages draw).
+Each case is checked once (same losses / outputs), then timed RUNS times; the table shows
+medians and the ratio torch time / nn_core time (> 1: nn_core is faster). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread for both engines; must be set before NumPy or torch load their thread pools.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nn_core import SGD, Network, train  # noqa: E402
+from nn_core.config import LIMITS  # noqa: E402
+from nn_core.datasets import make_dataset  # noqa: E402
+
+torch.set_num_threads(1)
+try:  # threadpoolctl (requirements-bench.txt) also names the BLAS kernel in use
+    from threadpoolctl import threadpool_info, threadpool_limits
+    threadpool_limits(1)
+except ImportError:  # still one thread through the variables above
+    threadpool_info = None
+
+RUNS = 7
+# Wall-clock time by default; --cpu measures this process's CPU time instead, steadier when
+# other work shares the cores.
+CPU_CLOCK = "--cpu" in sys.argv[1:]
+CLOCK = time.process_time if CPU_CLOCK else time.perf_counter
+LR = 0.03
+TORCH_ACTS = {"tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU,
+              "linear": torch.nn.Identity}
+
+
+def median_times(fn_a, fn_b, runs=RUNS):
+    """Median times of fn_a and fn_b, run alternately so that load on a shared machine
+    falls on both alike."""
+    a, b = [], []
+    for _ in range(runs):
+        for fn, times in ((fn_a, a), (fn_b, b)):
+            t0 = CLOCK()
+            fn()
+            times.append(CLOCK() - t0)
+    return statistics.median(a), statistics.median(b)
+
+
+def make_net(hidden, seed=1):
+    """The app's default kind of net: tanh hidden layers, sigmoid output, TF Playground init."""
+    sizes = [2, *hidden, 1]
+    return Network(sizes, ["tanh"] * len(hidden) + ["sigmoid"], init="playground", seed=seed)
+
+
+def torch_model(net, dtype=torch.float64):
+    """A torch.nn.Sequential with net's layers and a copy of its weights (W transposed)."""
+    layers = []
+    for w, b, act in zip(net.weights, net.biases, net.activations):
+        linear = torch.nn.Linear(w.shape[0], w.shape[1], dtype=dtype)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(w.T.copy()))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers += [linear, TORCH_ACTS[act]()]
+    return torch.nn.Sequential(*layers)
+
+
+def torch_train(model, X, y, epochs, batch, seed=0):
+    """SGD on MSE with a shuffle per epoch (NumPy's, as train() draws it) and a full-train
+    loss evaluation per epoch; returns the per-epoch losses."""
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    n = X.shape[0]
+    batch = batch or n
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    mse = torch.nn.MSELoss()
+    rng = np.random.default_rng([seed, 0])
+    losses = []
+    for _ in range(epochs):
+        if batch < n:
+            order = torch.from_numpy(rng.permutation(n))
+            for lo in range(0, n, batch):
+                rows = order[lo:lo + batch]
+                opt.zero_grad()
+                mse(model(Xt[rows]), yt[rows]).backward()
+                opt.step()
+        else:
+            opt.zero_grad()
+            mse(model(Xt), yt).backward()
+            opt.step()
+        with torch.no_grad():
+            losses.append(mse(model(Xt), yt).item())
+    return np.array(losses)
+
+
+def nn_train(net, X, y, epochs, batch):
+    return train(net, X, y, epochs=epochs, loss="mse", optimizer=SGD(LR),
+                 batch_size=batch, seed=0).loss
+
+
+def training_case(hidden, X, y, epochs, batch):
+    """Check once that both engines give the same losses, then time both."""
+    net = make_net(hidden)
+    model = torch_model(net)
+    ours = nn_train(net.copy(), X, y, epochs, batch)
+    theirs = torch_train(model, X, y, epochs, batch)
+    check = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
+    t_nn, t_torch = median_times(lambda: nn_train(net.copy(), X, y, epochs, batch),
+                                 lambda: torch_train(torch_model(net), X, y, epochs, batch))
+    return t_nn, t_torch, f"losses of {epochs} epochs agree to {check:.1e} (rel)"
+
+
+def grid_case(net, dtype):
+    """The boundary grid the pages draw: 100x100 points over the data's [-6, 6] square."""
+    axis = np.linspace(-6.0, 6.0, 100)
+    grid = np.stack([g.ravel() for g in np.meshgrid(axis, axis)], axis=1)
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    model = torch_model(net, tdtype)
+    tgrid = grid.astype(dtype)
+
+    def with_torch():
+        with torch.no_grad():
+            return model(torch.from_numpy(tgrid)).numpy()
+
+    diff = float(np.max(np.abs(net.predict(grid, dtype=dtype) - with_torch())))
+    t_nn, t_torch = median_times(lambda: net.predict(grid, dtype=dtype), with_torch, RUNS * 5)
+    return t_nn, t_torch, f"outputs agree to {diff:.1e} (abs)"
+
+
+def machine():
+    blas = ""
+    if threadpool_info is not None:
+        blas = "; ".join(" ".join(str(part) for part in (
+            i["internal_api"], i.get("version"), i.get("architecture"),
+            f"({i['num_threads']} thread)") if part) for i in threadpool_info())
+    coretype = os.environ.get("OPENBLAS_CORETYPE")
+    return (f"{platform.processor() or platform.machine()}, nproc {os.cpu_count()}, Python "
+            f"{platform.python_version()}, NumPy {np.__version__}, torch {torch.__version__} "
+            f"(torch threads {torch.get_num_threads()})\nBLAS: {blas or 'threadpoolctl absent'}"
+            + (f"\nOPENBLAS_CORETYPE={coretype}" if coretype else ""))
+
+
+def main():
+    t_start = time.perf_counter()
+    data = make_dataset("circle", n_points=1000, noise=0.1, train_ratio=0.5, seed=0)
+    X, y = data.X_train, data.y_train
+    big = [LIMITS.max_neurons] * LIMITS.max_hidden_layers
+    big_name = f"2-{LIMITS.max_neurons}x{LIMITS.max_hidden_layers}-1"
+    cases = [
+        ("minibatch 2-4-2-1, 20 epochs", lambda: training_case([4, 2], X, y, 20, 10)),
+        ("minibatch 2-8x6-1, 20 epochs", lambda: training_case([8] * 6, X, y, 20, 10)),
+        ("full batch 2-8-8-1, 200 epochs", lambda: training_case([8, 8], X, y, 200, None)),
+    ]
+    for name, hidden in (("2-4-2-1", [4, 2]), (big_name + " (largest)", big)):
+        for dtype in (np.float64, np.float32):
+            label = f"grid 100x100 {name} {np.dtype(dtype).name}"
+            cases.append((label, lambda h=hidden, d=dtype: grid_case(make_net(h), d)))
+
+    print(machine())
+    clock = "CPU time" if CPU_CLOCK else "wall-clock time (--cpu: CPU time)"
+    print(f"{clock}, medians of {RUNS} runs (grids: {RUNS * 5}); ratio = torch / nn_core\n")
+    print(f"| {'case':<44} | {'nn_core':>10} | {'PyTorch':>10} | {'ratio':>6} | check")
+    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 12}|{'-' * 8}|------")
+    for name, run in cases:
+        t_nn, t_torch, check = run()
+        print(f"| {name:<44} | {t_nn * 1e3:7.2f} ms | {t_torch * 1e3:7.2f} ms | "
+              f"{t_torch / t_nn:5.1f}x | {check}", flush=True)
+    print(f"\n(total {time.perf_counter() - t_start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
