@@ -31,8 +31,11 @@ def get_experiment() -> Experiment:
         # Streamlit saw pages/ and ran this page file alone, in its pre-st.navigation mode (a
         # fresh server's first request for /page, and every AppTest run after the first).
         # Switch that mode off for the process and rerun, so app.py's navigation takes over.
+        # AppTest resets the mode before each run, and a rerun there would drop the button
+        # click being tested, so under AppTest the page just carries on with its own sidebar.
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.get_option("global.appTest"):
+            st.rerun()
     exp = _session_experiment()
     if not _sidebar_drawn_this_run():
         render_sidebar()
