@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/feedforward.py", title="Feedforward", icon=":material/arrow_forward:"),
     st.Page("pages/backprop.py", title="Backprop", icon=":material/arrow_back:"),
     st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
+    st.Page("pages/activations.py", title="Activations", icon=":material/show_chart:"),
 ]
 
 page = st.navigation(PAGES)

@@ -338,9 +338,10 @@ def epochs_to_target(history: History, target: float):
 
 
 def default_target(runs) -> float:
-    """Return a loss target for a study: a fifth of the median starting loss, 2 digits."""
-    start = float(np.median([r.history.initial_loss for r in runs]))
-    return float(f"{0.2 * start:.2g}") if start > 0 else 0.0
+    """Return a loss target for a study: the median final train loss (2 digits), so that
+    about half the runs reach it and the race between them is visible."""
+    finals = [r.history.loss[-1] for r in runs if r.history.loss.size]
+    return float(f"{float(np.median(finals)):.2g}") if finals else 0.0
 
 
 def first_layer_gradient(history: History) -> float:
@@ -392,6 +393,10 @@ def summarize(runs, target: float, X=None) -> list[str]:
     else:
         out.append(f"No activation reached the loss target {target:g} in "
                    f"{max(r.history.last_epoch for r in runs)} epochs.")
+    finals = [(r.history.loss[-1], r.name) for r in runs if r.history.loss.size]
+    if finals:
+        low = min(finals)
+        out.append(f"Lowest final training loss: {low[1]} ({low[0]:.3g}).")
     if missed and hit:
         out.append(f"Never reached it: {', '.join(missed)}.")
     scored = [(r.history.test_accuracy[-1], r.name) for r in runs
