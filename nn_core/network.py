@@ -37,6 +37,10 @@ class Gradients:
     loss: float
 
 
+# Bytes per array in predict's row blocks (measured best on 100x100 grids).
+PREDICT_BLOCK_BYTES = 131072
+
+
 def as_batch(X, n_features: int, what: str = "X") -> np.ndarray:
     """Return X as a float (n, n_features) array; a 1-D X is one sample."""
     X = np.asarray(X, dtype=float)
@@ -151,10 +155,19 @@ class Network:
 
     def predict(self, X, dtype=np.float64):
         """Return the network's output for X; float32 is for drawing only (grids)."""
-        a = as_batch(X, self.layer_sizes[0]).astype(dtype, copy=False)
-        for w, b, act in zip(self._weights, self._biases, self._acts):
-            a = act.fn(a @ w.astype(dtype, copy=False) + b.astype(dtype, copy=False))
-        return a
+        X = as_batch(X, self.layer_sizes[0]).astype(dtype, copy=False)
+        layers = [(w.astype(dtype, copy=False), b.astype(dtype, copy=False), act.fn)
+                  for w, b, act in zip(self._weights, self._biases, self._acts)]
+        # Blocks of rows small enough to stay in cache and below malloc's mmap threshold:
+        # whole-grid temporaries are fresh mappings that page-fault on every use (2x slower).
+        rows = max(1, PREDICT_BLOCK_BYTES // (X.itemsize * max(self.layer_sizes)))
+        blocks = []
+        for lo in range(0, max(X.shape[0], 1), rows):
+            a = X[lo:lo + rows]
+            for w, b, fn in layers:
+                a = fn(a @ w + b)
+            blocks.append(a)
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
     def backward(self, trace: ForwardTrace, y, loss: str = "sse") -> Gradients:
         """Return the gradients of `loss` at `trace` with respect to every parameter."""
