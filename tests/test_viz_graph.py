@@ -119,7 +119,8 @@ def test_nodes_show_values_names_and_biases():
     fig = network_figure(net, node_values=[tr.activations[0][0], tr.activations[1][0], None],
                          input_names=["x1", "x2"])
     nodes, labels = trace(fig, "nodes"), trace(fig, "node values")
-    assert list(nodes.text) == ["x1", "x2", "h1.1", "h1.2", "h1.3", "o1"]
+    assert list(nodes.text) == ["", "", "h1.1", "h1.2", "h1.3", "o1"]  # inputs' names outside
+    assert [a.text for a in fig.layout.annotations][:2] == ["x1", "x2"]
     shown = list(labels.text)
     assert shown[:2] == ["0.25", "-1.5"]
     assert shown[2:5] == [format(v, ".3g") for v in tr.activations[1][0]]

@@ -203,7 +203,7 @@ def neuron_thumbnails_figure(net, feature_fn=None, resolution=40, domain=(-6, 6)
             "output" if k == len(sizes) - 1 else f"hidden {k}")
         fig.add_annotation(x=1.25 * k, y=top + 0.75, text=title, showarrow=False,
                            yanchor="bottom", font=dict(size=12, color="#555"))
-    height = height or int(max(260, 70 * max(sizes) + 70))
+    height = height or int(min(900, max(300, 95 * max(sizes) + 80)))
     fig.update_layout(
         height=height, margin=dict(l=5, r=5, t=5, b=5), plot_bgcolor="white",
         xaxis=dict(visible=False, range=[-0.7, 1.25 * (len(sizes) - 1) + 0.7], fixedrange=True),

@@ -28,7 +28,7 @@ WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge width by which quarter of (0, ref] |value|
 N_EDGE_TRACES = 2 * len(WIDTHS) + 1  # (+, -) x widths, and one for unknown (NaN) values
 EDGE_HOVER_AT = 0.4  # the hover marker sits 40% of the way from source to target:
 # at 50% the markers of crossing edges of symmetric layers would coincide.
-ROW_PX = 54  # vertical pixels per node row: a node, its value label and a gap
+ROW_PX = 58  # vertical pixels per node row: a node, its value label and a gap
 DIM_OPACITY = 0.22
 
 
@@ -199,7 +199,7 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
         title=dict(text=title, x=0.01) if title else None,
         plot_bgcolor="white", paper_bgcolor="white", dragmode=False, hovermode="closest",
-        xaxis=dict(visible=False, range=[-0.45, len(sizes) - 0.55], fixedrange=True),
+        xaxis=dict(visible=False, range=[-0.6, len(sizes) - 0.55], fixedrange=True),
         yaxis=dict(visible=False, range=[-top - 0.6, top + 1.45], fixedrange=True))
     return fig
 
@@ -216,8 +216,14 @@ def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden
         if v is not None and k < len(sizes):
             vals[starts[k]:starts[k + 1]] = np.ravel(np.asarray(v, dtype=float))[:sizes[k]]
     known = np.isfinite(vals)
-    v_ref = float(np.max(np.abs(vals[known]))) if known.any() else 1.0
-    v_ref = v_ref or 1.0
+    # Fill colour: each layer on its own scale of at least [-1, 1], so a tanh unit at -0.98
+    # reads as strongly negative even when an input is 4.4.
+    v_ref = np.ones(n)
+    for k in range(len(sizes)):
+        layer = np.abs(vals[starts[k]:starts[k + 1]])
+        layer = layer[np.isfinite(layer)]
+        if layer.size:
+            v_ref[starts[k]:starts[k + 1]] = max(1.0, float(layer.max()))
 
     # Biases: inputs have none; a net without biases shows a thin grey ring.
     b = np.full(n, np.nan)
@@ -251,8 +257,14 @@ def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden
                 lines.append(f"value = {exact(vals[idx])}")
             hover.append("<br>".join(lines))
     fill = np.where(known, np.nan_to_num(vals) / v_ref, 0.0)
+    # Inputs' names (features like "sin_x1", "bias (1)") go left of their nodes, in pixels
+    # from the node so they never overlap it; the others fit inside.
+    for i, name in enumerate(names[0]):
+        fig.add_annotation(x=xs[i], y=ys[i], text=name, showarrow=False, xanchor="right",
+                           xshift=-22, font=dict(size=12, color="#333"))
+    inside = [""] * sizes[0] + flat_names[sizes[0]:]
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=flat_names, textposition="middle center",
+        x=xs, y=ys, mode="markers+text", text=inside, textposition="middle center",
         textfont=dict(size=10, color=np.where(np.abs(fill) > 0.6, "white", "#333")),
         hovertext=hover, hoverinfo="text",
         showlegend=False, name="nodes", customdata=np.column_stack([vals, b]),
@@ -262,5 +274,7 @@ def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden
     if node_values is not None:
         fig.add_trace(go.Scatter(
             x=xs + 0.0, y=ys + 0.36, mode="text", text=[fmt(v) for v in vals],
-            textposition="top center", textfont=dict(size=12, color="#111"),
+            textposition="top center",
+            # a white halo keeps the number readable where edges pass behind it
+            textfont=dict(size=12, color="#111", shadow="0 0 3px white, 0 0 3px white"),
             hoverinfo="skip", showlegend=False, name="node values"))

@@ -1,0 +1,57 @@
+"""Browser: the Network graph page draws its charts, and moving the sample slider changes
+the values drawn on the nodes."""
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    screenshot,
+    wait_for_app_idle,
+    wait_for_plotly,
+)
+
+
+def graph_texts(page):
+    """Return every text drawn inside the first Plotly chart (names, values, titles)."""
+    return page.locator(".js-plotly-plot").first.locator("svg text").evaluate_all(
+        "els => els.map(e => e.textContent)")
+
+
+def test_network_graph_page(app_url, page):
+    open_page(page, app_url, "network_graph")
+    wait_for_plotly(page)
+    assert_no_exception(page)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
+    # the default net (2 inputs, 4-2 hidden, 1 output): 9 nodes, each with name and value
+    texts = graph_texts(page)
+    assert {"x1", "x2", "h1.1", "h2.2", "o1"} <= set(texts)
+    screenshot(page, "network_graph_default")
+
+    sample = page.locator('[data-testid="stSlider"]', has_text="Sample (1 to")
+    sample.get_by_role("slider").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_for_app_idle(page)
+    expect(page.get_by_text("Train sample 6 of", exact=False).first).to_be_visible()
+    after = graph_texts(page)
+    assert after != texts, "the node values did not change with the sample"
+    assert_no_exception(page)
+
+    page.get_by_text("Discretize output").click()
+    wait_for_app_idle(page)
+    assert_no_exception(page)
+    screenshot(page, "network_graph_discretized")
+
+
+def test_network_graph_tutorial_and_deep(app_url, page):
+    open_page(page, app_url, "network_graph?preset=tutorial")
+    wait_for_plotly(page)
+    assert_no_exception(page)
+    assert "x1" in graph_texts(page)
+    screenshot(page, "network_graph_tutorial")
+    open_page(page, app_url, "network_graph?preset=spiral")
+    wait_for_plotly(page)
+    assert_no_exception(page)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
+    screenshot(page, "network_graph_spiral")
