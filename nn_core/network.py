@@ -176,20 +176,24 @@ class Network:
         get_loss(loss)
         return self._backward(trace, y, loss)
 
-    def _backward(self, trace, y, loss) -> Gradients:
+    def _backward(self, trace, y, loss, with_loss=True) -> Gradients:
+        # with_loss=False leaves .loss None: train() needs no loss value per minibatch.
         zs, acts = trace.pre_activations, trace.activations
         out_name = self.activations[-1]
         output = acts[-1]
+        value = None
         if fused_output_delta(out_name, loss):
             # d/dz of the loss written in z directly: exact and free of 0/0 at saturation.
             if out_name == "softmax":
                 delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
             else:
                 delta = (output - y) / y.size
-            value = loss_from_logits(out_name, loss, zs[-1], y)
+            if with_loss:
+                value = loss_from_logits(out_name, loss, zs[-1], y)
         else:
             loss_fn = get_loss(loss)
-            value = loss_fn.value(output, y)
+            if with_loss:
+                value = loss_fn.value(output, y)
             delta = self._acts[-1].backward(zs[-1], output, loss_fn.gradient(output, y))
         n = self.n_layers
         grad_w, grad_b, deltas = [None] * n, [None] * n, [None] * n

@@ -164,14 +164,14 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
 
     with np.errstate(all="ignore"):  # divergence is detected below and reported, not warned
         for epoch in range(start + 1, start + epochs + 1):
-            order = rng.permutation(n) if batch < n else None
+            if batch < n:  # shuffled once per epoch: each minibatch is then a view
+                order = rng.permutation(n)
+                X_epoch, y_epoch = X[order], y[order]
+            else:
+                X_epoch, y_epoch = X, y
             for lo in range(0, n, batch):
-                if order is None:
-                    xb, yb = X, y
-                else:
-                    rows = order[lo:lo + batch]
-                    xb, yb = X[rows], y[rows]
-                grads = net._backward(net._forward(xb), yb, loss)
+                xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
+                grads = net._backward(net._forward(xb), yb, loss, with_loss=False)
                 if reg:
                     grads = Gradients(
                         [g + regularization_gradient(w, reg, reg_rate)
