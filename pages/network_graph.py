@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import network_from_json, network_to_json
+from nn_core.activation_study import zero_gradient_units
 from nn_core.experiment import InputPlane
 from ui.experiment import get_experiment
 from viz.boundary import decision_boundary_figure, neuron_figure, neuron_thumbnails_figure
@@ -83,9 +84,19 @@ x, y = X[index], Y[index]
 trace = net.forward(x)
 node_values = [a[0] for a in trace.activations]
 
+# Units whose activation has zero slope on every training row can never learn: drawn faded.
+dead = [(k + 1, int(j)) for k, stuck in enumerate(zero_gradient_units(net, exp.X_train))
+        for j in np.flatnonzero(stuck)]
 st.plotly_chart(
-    network_figure(net, node_values=node_values, input_names=input_names),
+    network_figure(net, node_values=node_values, input_names=input_names, hidden_nodes=dead),
     key=f"{PREFIX}.graph", config=CHART)
+if dead:
+    st.warning(f"Faded: {', '.join(names[k][j] for k, j in dead)} "
+               f"{'is' if len(dead) == 1 else 'are'} stuck: the activation's slope is 0 for "
+               f"every training sample, so no gradient reaches {'it' if len(dead) == 1 else 'them'}"
+               f" and training cannot change {'its' if len(dead) == 1 else 'their'} incoming "
+               f"weights (a dead ReLU). A different seed, a smaller learning rate or leaky ReLU "
+               f"helps.", icon=":material/block:")
 out_text = ", ".join(f"{names[-1][j]} = {v:.4g}" for j, v in enumerate(trace.output[0]))
 target_text = ", ".join(f"{v:.4g}" for v in np.ravel(y))
 inputs_text = ", ".join(f"{names[0][i]} = {v:.4g}" for i, v in enumerate(x))

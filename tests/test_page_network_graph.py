@@ -105,3 +105,18 @@ def decode(spec):
         a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
         return a.reshape([int(s) for s in spec["shape"].split(",")]) if "shape" in spec else a
     return np.asarray(spec)
+
+
+def test_stuck_relu_units_are_faded_and_named():
+    at = open_app({"hidden": "2,2,2,2,2,2", "acts": "relu", "seed": "7"}, page=PAGE)
+    assert not at.exception
+    nodes = named(charts(at)[0], "nodes")
+    opacity = decode(nodes["marker"]["opacity"])
+    names = nodes["text"]
+    faded = [n for n, o in zip(names, opacity) if o < 1]
+    assert faded == ["h6.2"]
+    z = experiment(at).net.forward(experiment(at).X_train).pre_activations
+    assert (z[5][:, 1] <= 0).all() and (z[5][:, 0] > 0).any()  # never active on this data
+    assert any("h6.2 is stuck" in w.value for w in at.warning)
+    at = open_app(None, page=PAGE)
+    assert not at.warning
