@@ -67,29 +67,44 @@ st.markdown(
     "a node is its value for the sample you pick below. Hover over any line or node for its "
     "exact value.")
 
-# Sample picker: which sample's values to show on the nodes.
 has_test = exp.X_test is not exp.X_train and len(exp.X_test) > 0
-c1, c2 = st.columns([1, 3])
-split = c1.segmented_control("Sample from", ["train", "test"] if has_test else ["train"],
-                             default="train", key=f"{PREFIX}.split") or "train"
-X, Y = (exp.X_test, exp.y_test) if split == "test" else (exp.X_train, exp.y_train)
-n = len(X)
-if n > 1:
-    index = c2.slider(f"Sample (1 to {n})", 1, n, 1, key=f"{PREFIX}.sample")
-else:
-    index = 1
-    c2.caption("This data has a single sample.")
-index = min(max(int(index), 1), n) - 1
-x, y = X[index], Y[index]
-trace = net.forward(x)
-node_values = [a[0] for a in trace.activations]
-
 # Units whose activation has zero slope on every training row can never learn: drawn faded.
 dead = [(k + 1, int(j)) for k, stuck in enumerate(zero_gradient_units(net, exp.X_train))
         for j in np.flatnonzero(stuck)]
-st.plotly_chart(
-    network_figure(net, node_values=node_values, input_names=input_names, hidden_nodes=dead),
-    key=f"{PREFIX}.graph", config=CHART)
+
+
+@st.fragment
+def graph_section():
+    """The sample picker and the graph with that sample's values (reruns alone)."""
+    c1, c2 = st.columns([1, 3])
+    split = c1.segmented_control("Sample from", ["train", "test"] if has_test else ["train"],
+                                 default="train", key=f"{PREFIX}.split") or "train"
+    X, Y = (exp.X_test, exp.y_test) if split == "test" else (exp.X_train, exp.y_train)
+    n = len(X)
+    if n > 1:
+        index = c2.slider(f"Sample (1 to {n})", 1, n, 1, key=f"{PREFIX}.sample")
+    else:
+        index = 1
+        c2.caption("This data has a single sample.")
+    index = min(max(int(index), 1), n) - 1
+    x, y = X[index], Y[index]
+    trace = net.forward(x)
+    node_values = [a[0] for a in trace.activations]
+    st.plotly_chart(
+        network_figure(net, node_values=node_values, input_names=input_names, hidden_nodes=dead),
+        key=f"{PREFIX}.graph", config=CHART)
+    out_text = ", ".join(f"{names[-1][j]} = {v:.4g}" for j, v in enumerate(trace.output[0]))
+    target_text = ", ".join(f"{v:.4g}" for v in np.ravel(y))
+    inputs_text = ", ".join(f"{names[0][i]} = {v:.4g}" for i, v in enumerate(x))
+    st.markdown(f"**{split.capitalize()} sample {index + 1} of {n}:** {inputs_text} → "
+                f"output {out_text} (target {target_text}).  \n"
+                f":gray[Network {'-'.join(map(str, sizes))} · {net.n_params} parameters · "
+                f"activations {', '.join(net.activations)}. Node colour: the value on a blue "
+                f"(positive) / orange (negative) scale, white near 0. The Feedforward page "
+                f"shows how each number is computed.]")
+
+
+graph_section()
 if dead:
     st.warning(f"Faded: {', '.join(names[k][j] for k, j in dead)} "
                f"{'is' if len(dead) == 1 else 'are'} stuck: the activation's slope is 0 for "
@@ -97,15 +112,6 @@ if dead:
                f" and training cannot change {'its' if len(dead) == 1 else 'their'} incoming "
                f"weights (a dead ReLU). A different seed, a smaller learning rate or leaky ReLU "
                f"helps.", icon=":material/block:")
-out_text = ", ".join(f"{names[-1][j]} = {v:.4g}" for j, v in enumerate(trace.output[0]))
-target_text = ", ".join(f"{v:.4g}" for v in np.ravel(y))
-inputs_text = ", ".join(f"{names[0][i]} = {v:.4g}" for i, v in enumerate(x))
-st.markdown(f"**{split.capitalize()} sample {index + 1} of {n}:** {inputs_text} → "
-            f"output {out_text} (target {target_text}).  \n"
-            f":gray[Network {'-'.join(map(str, sizes))} · {exp.net.n_params} parameters · "
-            f"activations {', '.join(net.activations)}. Node colour: the value on a blue "
-            f"(positive) / orange (negative) scale, white near 0. The Feedforward page shows "
-            f"how each number is computed.]")
 
 # ---------- the input plane
 st.subheader("The network over the input plane")
@@ -121,8 +127,15 @@ if plane is None:
 plane_args = _plane_args(plane)
 net_json = network_to_json(net)
 axis_names = ("x1", "x2")
-left, right = st.columns(2, gap="large")
-with left:
+labels = {f"0.{i}": f"{names[0][i]} (input feature)" for i in range(sizes[0])}
+labels.update({f"{k}.{j}": names[k][j] for k in range(1, len(sizes)) for j in range(sizes[k])})
+options = list(labels)
+if st.session_state.get(f"{PREFIX}.neuron") not in options:  # the architecture changed
+    st.session_state[f"{PREFIX}.neuron"] = options[sizes[0]]  # the first hidden (or output) unit
+
+
+@st.fragment
+def boundary_section():
     st.markdown("##### The output (decision boundary)")
     t1, t2 = st.columns(2)
     show_test = t1.toggle("Show test data", value=True, key=f"{PREFIX}.show_test",
@@ -135,12 +148,9 @@ with left:
                "coloured by their label (white ring = train, dark ring = test). "
                "Discretize shows only which side of 0.5 (or of 0) the output falls on.")
 
-labels = {f"0.{i}": f"{names[0][i]} (input feature)" for i in range(sizes[0])}
-labels.update({f"{k}.{j}": names[k][j] for k in range(1, len(sizes)) for j in range(sizes[k])})
-options = list(labels)
-if st.session_state.get(f"{PREFIX}.neuron") not in options:  # the architecture changed
-    st.session_state[f"{PREFIX}.neuron"] = options[sizes[0]]  # the first hidden (or output) unit
-with right:
+
+@st.fragment
+def neuron_section():
     st.markdown("##### One neuron, large")
     choice = st.selectbox("Neuron", options, format_func=labels.get, key=f"{PREFIX}.neuron")
     layer, unit = (int(v) for v in choice.split("."))
@@ -148,6 +158,13 @@ with right:
                                axis_names), key=f"{PREFIX}.neuron_fig", config=CHART)
     act = "its value" if layer == 0 else f"its activation ({net.activations[layer - 1]})"
     st.caption(f"{labels[choice]}: {act} at each point of the plane, with the training points.")
+
+
+left, right = st.columns(2, gap="large")
+with left:
+    boundary_section()
+with right:
+    neuron_section()
 
 st.markdown("##### Every neuron")
 st.caption("Each unit's own output over the same plane, laid out like the graph above: the "
