@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from viz.colors import DIVERGING, class_scale
 from viz.network_graph import node_names, node_positions
 
+# The plane is paler than the points on it, so a blue point on a blue region still shows.
+BACKGROUND_OPACITY = 0.6
 THUMBNAIL_CELLS = 60_000  # all thumbnails' heatmap cells together: the figure stays < ~0.4 MB
 
 
@@ -116,7 +118,8 @@ def decision_boundary_figure(net, X_train, y_train, X_test=None, y_test=None, *,
     colorbar.update(thickness=12, len=0.8)
     fig = go.Figure(go.Heatmap(x=axis.astype(np.float32), y=axis.astype(np.float32), z=z,
                                zmin=zmin, zmax=zmax, colorscale=scale, customdata=custom,
-                               hovertemplate=hover, colorbar=colorbar, name="output"))
+                               hovertemplate=hover, colorbar=colorbar, name="output",
+                               opacity=BACKGROUND_OPACITY))
     sets = [("train", X_train, y_train, "white")]
     if show_test and X_test is not None and y_test is not None and len(X_test) \
             and X_test is not X_train:
@@ -232,6 +235,7 @@ def neuron_figure(net, layer, unit, feature_fn=None, resolution=100, domain=(-6,
     fig = go.Figure(go.Heatmap(
         x=axis.astype(np.float32), y=axis.astype(np.float32), z=a, zmin=zmin, zmax=zmax,
         colorscale=DIVERGING, colorbar=dict(title=name, thickness=12, len=0.8),
+        opacity=BACKGROUND_OPACITY,
         hovertemplate=f"(%{{x:.2f}}, %{{y:.2f}})<br>{name} = %{{z:.4g}}<extra></extra>"))
     if X_train is not None and y_train is not None:
         X = np.asarray(X_train, dtype=float)
