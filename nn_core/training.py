@@ -119,6 +119,11 @@ def _snapshot(net, epoch) -> Snapshot:
     return Snapshot(epoch, weights, biases)
 
 
+def _same_params(net, params) -> bool:
+    weights, biases = params
+    return all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, weights + biases))
+
+
 def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
           optimizer: Optimizer | str | None = None, lr: float = 0.1, batch_size: int | None = None,
           X_test=None, y_test=None, seed: int = 0, record_every: int = 1,
@@ -161,6 +166,9 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
         return history
     rng = np.random.default_rng([seed, start])
     previous = net.get_params()
+    # Full batch: the gradients measured at an epoch's end are the next epoch's step, as long
+    # as nothing (an on_epoch callback) changed the parameters in between.
+    pending = None
 
     with np.errstate(all="ignore"):  # divergence is detected below and reported, not warned
         for epoch in range(start + 1, start + epochs + 1):
@@ -170,8 +178,11 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
             else:
                 X_epoch, y_epoch = X, y
             for lo in range(0, n, batch):
-                xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
-                grads = net._backward(net._forward(xb), yb, loss, with_loss=False)
+                if pending is not None:
+                    grads, pending = pending, None
+                else:
+                    xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
+                    grads = net._backward(net._forward(xb), yb, loss, with_loss=False)
                 if reg:
                     grads = Gradients(
                         [g + regularization_gradient(w, reg, reg_rate)
@@ -212,6 +223,8 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                 history.snapshots.append(Snapshot(epoch, *current))
             if on_epoch is not None:
                 on_epoch(epoch, history)
+            if batch == n and (on_epoch is None or _same_params(net, current)):
+                pending = full
             if stopping:
                 history.stop_epoch = epoch
                 history.stop_reason = f"Stopped at epoch {epoch}."
