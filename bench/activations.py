@@ -1,0 +1,89 @@
+"""The activation study's budget (issue #6): prints figures, asserts nothing.
+
+    python3 bench/activations.py [--runs 5]
+
+All nine hidden activations, 300 epochs, a 2-8-8-1 net (sigmoid output, MSE, SGD lr 0.03,
+the shared experiment's defaults otherwise) on the circle data: once trained together by
+nn_core.activation_study.train_activations (batched across the runs), once one after another
+with nn_core.train. Checks once that both give the same losses, then prints the median wall
+time and CPU time of each and the ratio sequential / batched (> 1: batching is faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from nn_core import HIDDEN_ACTIVATIONS, train  # noqa: E402
+from nn_core.activation_study import train_activations  # noqa: E402
+from nn_core.config import ExperimentConfig  # noqa: E402
+from nn_core.experiment import Experiment, build_network  # noqa: E402
+
+EPOCHS = 300
+
+
+def setup(n_points, batch):
+    config = replace(ExperimentConfig(), n_points=n_points, hidden=(8, 8),
+                     hidden_activations=("tanh", "tanh"), batch_size=batch)
+    return Experiment(config)
+
+
+def batched(exp):
+    kw = exp.train_kwargs()
+    kw.pop("batch_size")
+    return train_activations(exp.net, exp.X_train, exp.y_train, HIDDEN_ACTIVATIONS, EPOCHS,
+                             lr=exp.config.lr, optimizer=exp.config.optimizer,
+                             batch_size=exp.config.batch_size or None, **kw)
+
+
+def sequential(exp):
+    histories = []
+    for name in HIDDEN_ACTIVATIONS:
+        net = build_network(replace(exp.config, hidden_activations=(name, name)), exp.dataset)
+        histories.append(train(net, exp.X_train, exp.y_train, epochs=EPOCHS,
+                               optimizer=exp.make_optimizer(), **exp.train_kwargs()))
+    return histories
+
+
+def timed(fn, exp, runs):
+    walls, cpus = [], []
+    for _ in range(runs):
+        w, c = time.perf_counter(), time.process_time()
+        fn(exp)
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+          f"9 activations x {EPOCHS} epochs, 2-8-8-1, median of {args.runs} runs")
+    print(f"{'case':44s} {'batched wall':>12s} {'cpu':>6s} {'sequential':>11s} {'cpu':>6s} "
+          f"{'ratio':>6s}")
+    for n_points, batch in ((500, 10), (500, 0), (1000, 10)):
+        exp = setup(n_points, batch)
+        runs = batched(exp)
+        worst = max(float(np.max(np.abs(r.history.loss - h.loss)))
+                    for r, h in zip(runs, sequential(exp)))
+        assert worst < 1e-10, f"batched and sequential losses differ by {worst}"
+        bw, bc = timed(batched, exp, args.runs)
+        sw, sc = timed(sequential, exp, args.runs)
+        label = (f"{n_points} points ({len(exp.X_train)} train), "
+                 f"{'full batch' if not batch else f'batch {batch}'}")
+        print(f"{label:44s} {bw:11.2f}s {bc:5.2f}s {sw:10.2f}s {sc:5.2f}s {sw / bw:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
