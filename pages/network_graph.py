@@ -126,7 +126,9 @@ if plane is None:
 
 plane_args = _plane_args(plane)
 net_json = network_to_json(net)
-axis_names = ("x1", "x2")
+# The plane's axes: a CSV's own column names, else the generated data's x1, x2.
+axis_names = (tuple(input_names[:2]) if not plane.feature_names and len(input_names) >= 2
+              else ("x1", "x2"))
 labels = {f"0.{i}": f"{names[0][i]} (input feature)" for i in range(sizes[0])}
 labels.update({f"{k}.{j}": names[k][j] for k in range(1, len(sizes)) for j in range(sizes[k])})
 options = list(labels)

@@ -120,3 +120,22 @@ def test_stuck_relu_units_are_faded_and_named():
     assert any("h6.2 is stuck" in w.value for w in at.warning)
     at = open_app(None, page=PAGE)
     assert not at.warning
+
+
+def test_uploaded_csv_two_columns_plane_named_and_three_columns_no_plane():
+    import json
+
+    at = open_app(None, page=PAGE)
+    rows = "\n".join(f"{i * 0.1},{(i % 7) * 0.3},{i % 2}" for i in range(40))
+    experiment(at).use_csv(("height,weight,label\n" + rows).encode())
+    at.run()
+    assert not at.exception
+    boundary = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]
+    assert boundary["xaxis"]["title"]["text"] == "height"
+    assert boundary["yaxis"]["title"]["text"] == "weight"
+    rows = "\n".join(f"{i * 0.1},{(i % 7) * 0.3},{i % 3},{i % 2}" for i in range(40))
+    experiment(at).use_csv(("a,b,c,label\n" + rows).encode())
+    at.run()
+    assert not at.exception
+    assert any("it has 3 input columns" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 1
