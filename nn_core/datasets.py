@@ -18,6 +18,7 @@ DOMAIN = 6.0  # points live in [-6, 6]^2, TF Playground's drawing area
 MAX_POINTS = 5000
 MAX_NOISE = 0.5  # TF's noise slider 0..50 %, as a fraction
 MAX_CLASSES = 10
+MAX_ABS_VALUE = 1e6  # largest |cell| a CSV may hold
 
 CLASSIFICATION_SETS = ("tutorial_xor", "circle", "xor", "gaussian", "spiral", "moons", "three_class")
 REGRESSION_SETS = ("plane", "sine")
@@ -269,6 +270,10 @@ def _parse_cell(cell: str, row: int, col: int, col_name: str) -> float:
                            "columns separated by commas)")
     if not math.isfinite(value):
         raise DatasetError(f"{where} is {cell!r}; only finite numbers are allowed, no NaN or inf")
+    if abs(value) > MAX_ABS_VALUE:
+        # Beyond this a weighted sum of a few such inputs overflows float64 arithmetic.
+        raise DatasetError(f"{where} is {cell!r}; values must lie between -{MAX_ABS_VALUE:g} and "
+                           f"{MAX_ABS_VALUE:g} (scale the column first)")
     return value
 
 

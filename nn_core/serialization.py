@@ -60,6 +60,10 @@ def network_from_dict(data) -> Network:
         raise ValueError(
             f"layer_sizes must be a list of 2 to {MAX_WEIGHT_LAYERS + 1} whole numbers "
             f"from 1 to {MAX_UNITS}")
+    acts = data["activations"]
+    if not (isinstance(acts, str) or (isinstance(acts, list)
+                                      and all(isinstance(a, str) for a in acts))):
+        raise ValueError("activations must be a name or a list of names, one per layer")
     seed = data.get("seed", 0)
     net = Network(sizes, data["activations"], init=str(data.get("init", "playground")),
                   seed=seed if isinstance(seed, int) else 0,
@@ -95,6 +99,8 @@ def network_from_json(text) -> Network:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
         raise ValueError(f"not valid JSON: {err.msg} at line {err.lineno}") from None
+    except RecursionError:
+        raise ValueError("the network file is nested too deeply to be a network") from None
     return network_from_dict(data)
 
 

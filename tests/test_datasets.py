@@ -407,3 +407,12 @@ def test_csv_export_with_split_column():
     splits = [line.rsplit(",", 1)[1] for line in lines[1:]]
     assert splits.count("train") == len(ds.X_train) and splits.count("test") == len(ds.X_test)
     assert len(dataset_to_csv(make_dataset("tutorial_xor")).splitlines()) == 5  # header + 4 rows
+
+
+def test_csv_values_beyond_the_magnitude_cap_are_refused():
+    from nn_core.datasets import MAX_ABS_VALUE, DatasetError, load_csv
+
+    ok = load_csv(f"{MAX_ABS_VALUE:g},1,0\n-1,2,1\n3,4,0\n5,6,1\n")
+    assert ok.X_train.max() <= MAX_ABS_VALUE
+    with pytest.raises(DatasetError, match="scale the column"):
+        load_csv("1e308,1,0\n-1,2,1\n3,4,0\n5,6,1\n")
