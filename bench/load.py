@@ -19,10 +19,12 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -62,14 +64,14 @@ def rss_mb(pid: int) -> float:
 class Server:
     """`streamlit run app.py` on a free loopback port, stopped on exit."""
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), root=ROOT):
         self.port = free_port()
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(Path(root) / "app.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
                *extra_args]
         self.log = open(f"/tmp/nn_load_server_{self.port}.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, cwd=root, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -182,6 +184,16 @@ def warm_up(port, args):
     asyncio.run(go())
 
 
+def export_commit(rev: str) -> Path:
+    """Copy the app as committed at `rev` into a temporary directory (git archive; the repo
+    and its working tree are only read), so edits in progress do not change what is measured."""
+    out = Path(tempfile.mkdtemp(prefix="nn_load_tree_"))
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
 def start_profiler(pid, seconds, out):
     cmd = ["py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds)),
            "--rate", "50", "--format", "raw", "--output", str(out), "--threads", "--nonblocking"]
@@ -195,7 +207,8 @@ def fmt(values, q=None):
 
 
 def print_table(rows, args):
-    print(f"\nserver: streamlit run app.py {' '.join(args.server_arg)}; "
+    print(f"\nserver: streamlit run app.py {' '.join(args.server_arg)} "
+          f"({'commit ' + args.commit if args.commit else 'working tree'}); "
           f"{os.cpu_count()} CPUs")
     print(f"think {args.think:g} s, ramp {args.ramp:g} s, {args.steps} Next clicks per "
           f"step-through, Train with the page's default epochs; link ?{args.query}"
@@ -238,14 +251,17 @@ def main(argv=None):
     p.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                    help="extra `streamlit run` argument, repeatable, e.g. "
                         "--server-arg=--runner.postScriptGC=false")
+    p.add_argument("--commit", metavar="REV", help="run the app as committed at REV "
+                   "(e.g. HEAD) from a temporary copy instead of the working tree")
     p.add_argument("--profile", action="store_true", help="py-spy record the server (raw "
                    "folded stacks in /tmp/nn_load_profile_<N>.txt)")
     args = p.parse_args(argv)
+    root = export_commit(args.commit) if args.commit else ROOT
     rows = []
     for n in args.sessions:
         # No file watcher: a change on disk mid-run makes Streamlit drop modules that other
         # sessions are importing (a shared working tree changes under a long bench).
-        server = Server(["--server.fileWatcherType", "none", *args.server_arg])
+        server = Server(["--server.fileWatcherType", "none", *args.server_arg], root)
         try:
             warm_up(server.port, args)
             prof = None
@@ -260,6 +276,8 @@ def main(argv=None):
                   flush=True)
         finally:
             server.stop()
+    if args.commit:
+        shutil.rmtree(root, ignore_errors=True)
     print_table(rows, args)
     return 1 if any(r["errors"] for r in rows) else 0
 
