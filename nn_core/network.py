@@ -177,8 +177,9 @@ class Network:
         get_loss(loss)
         return self._backward(trace, y, loss)
 
-    def _backward(self, trace, y, loss, with_loss=True) -> Gradients:
+    def _backward(self, trace, y, loss, with_loss=True, out=None) -> Gradients:
         # with_loss=False leaves .loss None: train() needs no loss value per minibatch.
+        # out=(weight gradients, bias gradients): arrays to write into (train's flat buffer).
         zs, acts = trace.pre_activations, trace.activations
         out_name = self.activations[-1]
         output = acts[-1]
@@ -200,8 +201,12 @@ class Network:
         grad_w, grad_b, deltas = [None] * n, [None] * n, [None] * n
         for l in range(n - 1, -1, -1):
             deltas[l] = delta
-            grad_w[l] = np.dot(acts[l].T, delta)
-            grad_b[l] = np.add.reduce(delta, 0) if self.use_bias else np.zeros(delta.shape[1])
+            if out is None:
+                grad_w[l] = np.dot(acts[l].T, delta)
+                grad_b[l] = np.add.reduce(delta, 0) if self.use_bias else np.zeros(delta.shape[1])
+            else:  # bias gradients in `out` stay zero without biases
+                grad_w[l] = np.dot(acts[l].T, delta, out=out[0][l])
+                grad_b[l] = np.add.reduce(delta, 0, out=out[1][l]) if self.use_bias else out[1][l]
             if l > 0:
                 delta = self._acts[l - 1].backward(zs[l - 1], acts[l],
                                                    np.dot(delta, self._weights[l].T))
