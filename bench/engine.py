@@ -43,7 +43,7 @@ try:  # threadpoolctl (requirements-bench.txt) also names the BLAS kernel in use
 except ImportError:  # still one thread through the variables above
     threadpool_info = None
 
-RUNS = 7
+RUNS = 9
 # Wall-clock time by default; --cpu measures this process's CPU time instead, steadier when
 # other work shares the cores.
 CPU_CLOCK = "--cpu" in sys.argv[1:]
@@ -85,26 +85,30 @@ def torch_model(net, dtype=torch.float64):
 
 def torch_train(model, X, y, epochs, batch, seed=0):
     """SGD on MSE with a shuffle per epoch (NumPy's, as train() draws it) and a full-train
-    loss evaluation per epoch; returns the per-epoch losses."""
+    loss evaluation per epoch; returns the per-epoch losses.
+
+    Written for speed: one gather per epoch (as train() does) and the update by hand, which
+    is ~10% faster here than torch.optim.SGD (same numbers)."""
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     n = X.shape[0]
     batch = batch or n
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    params = list(model.parameters())
     mse = torch.nn.MSELoss()
     rng = np.random.default_rng([seed, 0])
     losses = []
     for _ in range(epochs):
         if batch < n:
             order = torch.from_numpy(rng.permutation(n))
-            for lo in range(0, n, batch):
-                rows = order[lo:lo + batch]
-                opt.zero_grad()
-                mse(model(Xt[rows]), yt[rows]).backward()
-                opt.step()
+            X_epoch, y_epoch = Xt[order], yt[order]
         else:
-            opt.zero_grad()
-            mse(model(Xt), yt).backward()
-            opt.step()
+            X_epoch, y_epoch = Xt, yt
+        for lo in range(0, n, batch):
+            for p in params:
+                p.grad = None
+            mse(model(X_epoch[lo:lo + batch]), y_epoch[lo:lo + batch]).backward()
+            with torch.no_grad():
+                for p in params:
+                    p.sub_(p.grad, alpha=LR)
         with torch.no_grad():
             losses.append(mse(model(Xt), yt).item())
     return np.array(losses)
