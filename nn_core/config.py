@@ -118,23 +118,25 @@ class ExperimentConfig:
         default = fallback or ExperimentConfig()
 
         def fix(name, value, why):
-            notices.append(f"{name}: {why}; using {value!r}.")
+            # Named as in the link (?lr=...), the form a user can see and edit.
+            notices.append(f"{URL_KEYS[name]}: {why}; using {_short(value)}.")
             values[name] = value
 
         def choice(name, allowed):
             if values[name] not in allowed:
-                fix(name, getattr(default, name), f"{values[name]!r} is not one of {', '.join(allowed)}")
+                fix(name, getattr(default, name),
+                    f"{_short(values[name])} is not one of {', '.join(allowed)}")
 
         def number(name, low, high, integer=False):
             v = values[name]
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
             if not ok:
-                fix(name, getattr(default, name), f"{v!r} is not a number")
+                fix(name, getattr(default, name), f"{_short(v)} is not a number")
                 return
             clipped = min(max(v, low), high)
             clipped = int(round(clipped)) if integer else float(clipped)
             if clipped != v:
-                fix(name, clipped, f"{v!r} is outside {low:g}..{high:g}")
+                fix(name, clipped, f"{_short(v)} is outside {low:g}..{high:g}")
             values[name] = clipped
 
         L = LIMITS
@@ -234,6 +236,14 @@ URL_KEYS = {
     "fixed_weights": "weights",
 }
 _MAX_PARAM_LENGTH = 200
+
+
+def _short(value) -> str:
+    """Return value for a message: numbers in short form, long text cut."""
+    if isinstance(value, float) or (isinstance(value, int) and abs(value) > 1e9):
+        return format(float(value), ".4g")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _format(value) -> str:
