@@ -77,16 +77,16 @@ def sidebar_widgets(exp):
                             key=f"{PREFIX}width.{i}", **cb)
             c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{PREFIX}act.{i}",
                          **cb)
-        c1, c2 = st.columns(2)
-        c1.selectbox("Output", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
-        c2.selectbox("Loss", list(LOSSES), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
-        c1, c2 = st.columns(2)
-        c1.selectbox("Initial weights", list(INIT_DESCRIPTIONS), key=_key("init"),
+        # Full-width rows: names like "playground" and "sigmoid" are cut off in half a sidebar.
+        st.selectbox("Output activation", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
+        st.selectbox("Loss", list(LOSSES), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
+        st.selectbox("Initial weights", list(INIT_DESCRIPTIONS), key=_key("init"),
                      help="\n".join(f"- **{k}**: {v}" for k, v in INIT_DESCRIPTIONS.items()),
                      **cb)
-        c2.number_input("Weight seed", 0, LIMITS.max_seed, key=_key("seed"),
+        c1, c2 = st.columns(2, vertical_alignment="bottom")
+        c1.number_input("Weight seed", 0, LIMITS.max_seed, key=_key("seed"),
                         help="Same seed, same initial weights.", **cb)
-        st.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
+        c2.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
                     "tutorial (whose constant third input plays the bias).", **cb)
 
     with st.expander("Training", expanded=True):
