@@ -51,6 +51,18 @@ class Optimizer:
     def _init_state(self, params):
         return [[]]
 
+    def _flat_state(self, params, split):
+        """Return the state as one flat array per kind (velocities, moments) for train()'s
+        flat parameters, the per-parameter state becoming views of them (split(buffer))."""
+        if self._state is None or [s.shape for s in self._state[0]] != [p.shape for p in params]:
+            self._state = self._init_state(params)
+        flat = []
+        for per_param in self._state:
+            buffer = np.concatenate([s.ravel() for s in per_param])
+            per_param[:] = split(buffer)
+            flat.append([buffer])
+        return flat
+
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr})"
 
@@ -61,7 +73,13 @@ class SGD(Optimizer):
     name = "sgd"
 
     def step(self, net, grads):
-        for p, g in zip(net.weights + net.biases, grads.weights + grads.biases):
+        self._update(net.weights + net.biases, grads.weights + grads.biases, [])
+
+    def _flat_state(self, params, split):
+        return []
+
+    def _update(self, params, gradients, state):
+        for p, g in zip(params, gradients):
             p -= self.lr * g
 
 
@@ -78,8 +96,10 @@ class Momentum(Optimizer):
         return [[np.zeros_like(p) for p in params]]
 
     def step(self, net, grads):
-        params, gradients = self._params(net, grads)
-        for p, g, v in zip(params, gradients, self._state[0]):
+        self._update(*self._params(net, grads), self._state)
+
+    def _update(self, params, gradients, state):
+        for p, g, v in zip(params, gradients, state[0]):
             v *= self.beta
             v -= self.lr * g
             p += v
@@ -99,11 +119,13 @@ class Adam(Optimizer):
         return [[np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params]]
 
     def step(self, net, grads):
-        params, gradients = self._params(net, grads)
+        self._update(*self._params(net, grads), self._state)
+
+    def _update(self, params, gradients, state):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         correct1, correct2 = 1.0 - b1**self.t, 1.0 - b2**self.t
-        for p, g, m, v in zip(params, gradients, *self._state):
+        for p, g, m, v in zip(params, gradients, *state):
             m *= b1
             m += (1.0 - b1) * g
             v *= b2
