@@ -136,3 +136,39 @@ def test_overshoot_is_reported_for_a_large_learning_rate_on_the_tutorial_net():
     assert run(1.0).overshoot() is None
     message = run(10.0).overshoot()
     assert message is not None and "epoch 1" in message and "(now 10)" in message
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_minibatch_fast_path_equals_a_plain_reference_loop(name):
+    """train()'s minibatch path steps on a flat parameter buffer; it must equal the textbook loop."""
+    net = Network([2, 5, 3, 1], ["tanh", "relu", "sigmoid"], seed=4)
+    ref = net.copy()
+    history = train(net, X, Y, epochs=6, loss="bce", optimizer=name, lr=0.05, batch_size=7,
+                    seed=11)
+
+    rng = np.random.default_rng([11, 0])
+    m = [np.zeros_like(p) for p in ref.weights + ref.biases]
+    v = [np.zeros_like(p) for p in ref.weights + ref.biases]
+    t = 0
+    for _ in range(6):
+        order = rng.permutation(len(X))
+        for lo in range(0, len(X), 7):
+            rows = order[lo:lo + 7]
+            g = ref.backward(ref.forward(X[rows]), Y[rows], loss="bce")
+            t += 1
+            for i, (p, grad) in enumerate(zip(ref.weights + ref.biases, g.weights + g.biases)):
+                if name == "sgd":
+                    p -= 0.05 * grad
+                elif name == "momentum":
+                    m[i] = 0.9 * m[i] - 0.05 * grad
+                    p += m[i]
+                else:
+                    m[i] = 0.9 * m[i] + 0.1 * grad
+                    v[i] = 0.999 * v[i] + 0.001 * grad * grad
+                    mhat, vhat = m[i] / (1 - 0.9**t), v[i] / (1 - 0.999**t)
+                    p -= 0.05 * mhat / (np.sqrt(vhat) + 1e-8)
+    for a, b in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert history.loss[-1] == pytest.approx(ref.loss(X, Y, "bce"), rel=1e-12)
+    # the net holds ordinary arrays again after training, not views of a buffer
+    assert all(p.base is None for p in net.weights + net.biases)
