@@ -26,7 +26,7 @@ class Limits:
     max_points: int = 2000
     max_epochs: int = 5000
     # One training request (a run, or all runs of a comparison together) is capped twice:
-    # optimizer steps (each costs ~50-100 us of Python overhead) and rows x parameters
+    # optimizer steps (each costs ~30-60 us of Python overhead) and rows x parameters
     # (the arithmetic, ~20 M per second); both caps are ~3-5 s of one core at worst.
     max_training_steps: int = 60_000
     max_training_work: int = 100_000_000
