@@ -249,6 +249,16 @@ class Network:
         twin._weights, twin._biases = self.get_params()
         return twin
 
+    # Pickling (st.cache_data stores values that way) keeps activation names, not functions.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["_acts"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._acts = [get_activation(name) for name in self.activations]
+
     def __repr__(self):
         return (f"Network({self.layer_sizes}, activations={self.activations}, "
                 f"init={self.init!r}, seed={self.seed}, use_bias={self.use_bias})")

@@ -49,3 +49,14 @@ def good():
 def test_bad_network_files_are_rejected(mutate, message):
     with pytest.raises(ValueError, match=message):
         network_from_json(mutate(good()))
+
+
+def test_a_network_survives_the_copy_that_st_cache_data_makes():
+    import pickle
+
+    net = Network([2, 3, 2], ["gelu", "softmax"], seed=3)
+    twin = pickle.loads(pickle.dumps(net))
+    X = np.random.default_rng(1).normal(size=(4, 2))
+    np.testing.assert_array_equal(net.forward(X).output, twin.forward(X).output)
+    twin.weights[0][0, 0] += 1  # a copy, not shared
+    assert net.weights[0][0, 0] != twin.weights[0][0, 0]
