@@ -13,12 +13,16 @@ from viz.boundary import (
     neuron_thumbnails_figure,
     plane_grid,
 )
-from viz.colors import NEGATIVE, POSITIVE, diverging_colour
+from viz.colors import NEGATIVE, POSITIVE, UNKNOWN, WHITE, diverging_colour
 from viz.network_graph import (
+    EDGE_GROUPS,
     N_EDGE_TRACES,
     WIDTHS,
+    bias_rings,
+    edge_segments,
     edge_traces,
     network_figure,
+    node_biases,
     node_positions,
 )
 
@@ -270,3 +274,58 @@ def test_no_plane_no_figure():
     net = Network([5, 3, 1], seed=0)
     assert neuron_thumbnails_figure(net) is None
     assert neuron_figure(net, 1, 0) is None
+
+
+# ---------- options the step-through and the replay use
+def test_edge_segments_are_the_traces_arrays_in_group_order():
+    sizes = [3, 4, 2]
+    rng = np.random.default_rng(5)
+    values = [rng.normal(size=(a, b)) for a, b in zip(sizes, sizes[1:])]
+    values[1][2, 1] = np.nan
+    segs = edge_segments(sizes, values, ref=2.0)
+    traces = edge_traces(sizes, values, ref=2.0)
+    assert len(segs) == len(EDGE_GROUPS) == N_EDGE_TRACES
+    for (x, y), t, (sign, _, colour, width, _) in zip(segs, traces, EDGE_GROUPS):
+        assert x.dtype == np.float32 and np.array_equal(x, np.asarray(t.x), equal_nan=True)
+        assert (t.line.color, t.line.width) == (colour, width)
+        if sign == 0:  # the one unknown edge: h1.3 -> o2
+            pos = node_positions(sizes)
+            assert list(x[:2]) == [1.0, 2.0] and list(y[:2]) == [pos[1][1][2], pos[2][1][1]]
+
+
+def test_bias_rings_sign_and_width():
+    b = np.array([np.nan, 0.0, -0.5, 2.0, -2.0])
+    sign, width = bias_rings(b, 2.0)
+    assert list(sign) == [0, 1, -1, 1, -1]
+    assert list(width) == [1.5, 1.0, 2.25, 6.0, 6.0]
+    assert list(node_biases([2, 2, 1], [np.array([0.5, -1.0]), np.array([3.0])]))[2:] == [
+        0.5, -1.0, 3.0]
+    assert np.isnan(node_biases([2, 2, 1], None)).all()
+
+
+def test_unknown_node_values_are_grey_and_named_in_the_hover():
+    net = net_with([2, 3, 1], seed=6)
+    values = [np.array([1.0, -2.0]), np.array([0.5, np.nan, np.nan]), np.array([np.nan])]
+    nodes = trace(network_figure(net, node_values=values, node_label="delta"), "nodes")
+    colours = list(nodes.marker.color)
+    assert colours[3:] == [UNKNOWN] * 3
+    assert colours[0] == diverging_colour(0.5, zero=WHITE)  # layer 0 scaled by its max |2|
+    assert colours[1] == "rgb(245, 147, 34)"  # -2 is the layer's largest: full orange
+    assert UNKNOWN not in colours[:3]
+    assert "delta = 0.5" in nodes.hovertext[2] and "delta = not known yet" in nodes.hovertext[3]
+    # without values nothing is "unknown": the nodes are white
+    assert set(trace(network_figure(net), "nodes").marker.color) == {"rgb(255, 255, 255)"}
+
+
+def test_show_biases_false_draws_plain_rings():
+    net = net_with([2, 3, 1], seed=7)
+    nodes = trace(network_figure(net, show_biases=False), "nodes")
+    assert set(nodes.marker.line.color) == {UNKNOWN}
+    assert set(nodes.marker.line.width) == {1.5}
+    assert not any("bias" in h for h in nodes.hovertext)
+
+
+def test_diverging_colour_with_white_at_zero():
+    assert diverging_colour(0, zero=WHITE) == "rgb(255, 255, 255)"
+    assert diverging_colour(0) == "rgb(232, 234, 235)"
+    assert diverging_colour(1, zero=WHITE) == diverging_colour(1)

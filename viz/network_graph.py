@@ -12,16 +12,18 @@ input; an edge is (l, i, j): weight W[l][i, j] from unit i of layer l to unit j 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
 
 from viz.colors import (
-    DIVERGING_WHITE,
     HIGHLIGHT,
     NEGATIVE,
     POSITIVE,
     UNKNOWN,
-    sign_colour,
+    WHITE,
+    diverging_colour,
 )
 
 WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge width by which quarter of (0, ref] |value| falls in
@@ -62,6 +64,12 @@ def node_positions(layer_sizes) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def _edge_ends(layer_sizes) -> np.ndarray:
     """Return (n_edges, 4) rows x0, y0, x1, y1 in W[0].ravel(), W[1].ravel(), ... order."""
+    return _cached_ends(tuple(int(n) for n in layer_sizes))
+
+
+@lru_cache(maxsize=32)
+def _cached_ends(layer_sizes) -> np.ndarray:
+    # A replay asks for the same architecture's ends once per frame: compute them once.
     pos = node_positions(layer_sizes)
     rows = []
     for l in range(len(layer_sizes) - 1):
@@ -69,7 +77,16 @@ def _edge_ends(layer_sizes) -> np.ndarray:
         i, j = i.ravel(), j.ravel()
         rows.append(np.column_stack([pos[l][0][i], pos[l][1][i], pos[l + 1][0][j],
                                      pos[l + 1][1][j]]))
-    return np.vstack(rows) if rows else np.zeros((0, 4))
+    ends = np.vstack(rows) if rows else np.zeros((0, 4))
+    ends.flags.writeable = False
+    return ends
+
+
+def _segments(ends) -> tuple[np.ndarray, np.ndarray]:
+    """Return float32 x, y of line segments (x0, x1, NaN, ...) for rows x0, y0, x1, y1."""
+    xy = np.full((len(ends), 3, 2), np.nan, dtype=np.float32)
+    xy[:, 0], xy[:, 1] = ends[:, :2], ends[:, 2:]
+    return xy[..., 0].ravel(), xy[..., 1].ravel()
 
 
 def _flat(values) -> np.ndarray:
@@ -96,9 +113,14 @@ def edge_style(values, ref=None):
     return sign, bucket
 
 
-def edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85,
-                xaxis="x", yaxis="y") -> list[go.Scatter]:
-    """Return the N_EDGE_TRACES line traces of the edges (fixed order, some maybe empty).
+# The fixed trace order of the edges: (sign, width bucket, colour, line width, name).
+EDGE_GROUPS = tuple((s, k, colour, lw, f"{'+' if s > 0 else '-'} width {lw:g}")
+                    for s, colour in ((1, POSITIVE), (-1, NEGATIVE))
+                    for k, lw in enumerate(WIDTHS)) + ((0, 0, UNKNOWN, 1.0, "unknown"),)
+
+
+def edge_segments(layer_sizes, values, *, ref=None, mask=None):
+    """Return one (x, y) pair of float32 arrays per EDGE_GROUPS entry (some maybe empty).
 
     `values` is a list of arrays shaped like the weights (NaN = unknown); `ref` fixes the
     |value| of the widest line (default: the largest here; fix it across animation frames);
@@ -107,20 +129,46 @@ def edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85,
     ends = _edge_ends(layer_sizes)
     sign, bucket = edge_style(values, ref)
     keep = np.ones(len(ends), bool) if mask is None else np.asarray(mask, bool)
-    groups = [(s, k, colour, lw) for s, colour in ((1, POSITIVE), (-1, NEGATIVE))
-              for k, lw in enumerate(WIDTHS)] + [(0, 0, UNKNOWN, 1.0)]
-    traces = []
-    for s, k, colour, lw in groups:
-        chosen = keep & (sign == s) & ((bucket == k) | (s == 0))
-        e = ends[chosen]
-        xy = np.full((len(e), 3, 2), np.nan, dtype=np.float32)
-        xy[:, 0], xy[:, 1] = e[:, :2], e[:, 2:]
-        name = "unknown" if s == 0 else f"{'+' if s > 0 else '-'} width {lw:g}"
-        traces.append(go.Scatter(x=xy[..., 0].ravel(), y=xy[..., 1].ravel(), mode="lines",
-                                 line=dict(color=colour, width=lw), opacity=opacity,
-                                 hoverinfo="skip", showlegend=False, name=name,
-                                 xaxis=xaxis, yaxis=yaxis))
-    return traces
+    return [_segments(ends[keep & (sign == s) & ((bucket == k) | (s == 0))])
+            for s, k, *_ in EDGE_GROUPS]
+
+
+def edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85,
+                xaxis="x", yaxis="y") -> list[go.Scatter]:
+    """Return the N_EDGE_TRACES line traces of the edges (fixed order, some maybe empty);
+    arguments as edge_segments."""
+    return [go.Scatter(x=x, y=y, mode="lines", line=dict(color=colour, width=lw),
+                       opacity=opacity, hoverinfo="skip", showlegend=False, name=name,
+                       xaxis=xaxis, yaxis=yaxis)
+            for (x, y), (_, _, colour, lw, name) in zip(
+                edge_segments(layer_sizes, values, ref=ref, mask=mask), EDGE_GROUPS)]
+
+
+def node_biases(layer_sizes, biases) -> np.ndarray:
+    """Return every node's bias, layers flattened in order; NaN for the inputs (none)."""
+    n_in = layer_sizes[0]
+    rest = [np.ravel(b) for b in biases] if biases is not None else []
+    b = np.full(sum(layer_sizes), np.nan)
+    if rest:
+        b[n_in:] = np.concatenate(rest)
+    return b
+
+
+def bias_rings(b, ref, max_width=6.0):
+    """Return per node the ring's (sign, width) for biases `b` (NaN = no bias).
+
+    sign: +1 for b >= 0, -1 below, 0 without a bias (drawn thin grey); width grows linearly
+    from 1 (b = 0) to max_width (|b| = ref), 1.5 without a bias.
+    """
+    b = np.asarray(b, dtype=float)
+    known = np.isfinite(b)
+    sign = np.where(~known, 0, np.where(b >= 0, 1, -1)).astype(np.int8)
+    ref = max(float(ref), 1e-12)
+    width = np.where(known, 1.0 + (max_width - 1.0) * np.abs(np.nan_to_num(b)) / ref, 1.5)
+    return sign, width
+
+
+RING_COLOURS = {1: POSITIVE, -1: NEGATIVE, 0: UNKNOWN}
 
 
 def edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> go.Scatter:
@@ -148,14 +196,17 @@ def _edge_index(layer_sizes, l, i, j) -> int:
 
 
 def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
-                   highlight_nodes=None, highlight_edges=None, hidden_nodes=None, title=None,
-                   input_names=None, height=None) -> go.Figure:
+                   node_label="value", highlight_nodes=None, highlight_edges=None,
+                   hidden_nodes=None, show_biases=True, title=None, input_names=None,
+                   height=None) -> go.Figure:
     """Return the graph of `net`: edges = weights (or `edge_values`), nodes = units.
 
-    node_values: one 1-D array per layer, input first (None entries / NaN = unknown, blank);
-    highlight_nodes: (layer, unit) pairs and highlight_edges: (l, i, j) triples a step-through
-    is at (other edges are dimmed); hidden_nodes: (layer, unit) pairs drawn faded (e.g. dead
-    units). Each node's ring is its bias (colour = sign, thickness = |b|).
+    node_values: one 1-D array per layer, input first (None entries / NaN = unknown: grey,
+    no label), called `node_label` in the hover; highlight_nodes: (layer, unit) pairs and
+    highlight_edges: (l, i, j) triples a step-through is at (they glow, other edges are
+    dimmed); hidden_nodes: (layer, unit) pairs drawn faded (e.g. dead units). Each node's
+    ring is its bias (colour = sign, thickness = |b|); show_biases=False draws thin grey
+    rings instead (when the edges are not the weights the biases go with, e.g. gradients).
     """
     sizes = list(net.layer_sizes)
     names = node_names(sizes, input_names)
@@ -168,10 +219,8 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         mask = np.zeros(sum(a * b for a, b in zip(sizes, sizes[1:])), bool)
         for l, i, j in highlight_edges:
             mask[_edge_index(sizes, l, i, j)] = True
-        glow = _edge_ends(sizes)[mask]
-        xy = np.full((len(glow), 3, 2), np.nan, dtype=np.float32)
-        xy[:, 0], xy[:, 1] = glow[:, :2], glow[:, 2:]
-        fig.add_trace(go.Scatter(x=xy[..., 0].ravel(), y=xy[..., 1].ravel(), mode="lines",
+        x, y = _segments(_edge_ends(sizes)[mask])
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines",
                                  line=dict(color=HIGHLIGHT, width=16), hoverinfo="skip",
                                  showlegend=False, name="highlight"))
         ref = edge_reference(values)
@@ -180,8 +229,9 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
     else:
         fig.add_traces(edge_traces(sizes, values))
     fig.add_trace(edge_hover_trace(sizes, values, label=edge_label, names=names))
-    _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden_nodes,
-               edge_reference(net.weights))
+    b = node_biases(sizes, net.biases if net.use_bias and show_biases else None)
+    _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes, hidden_nodes,
+               b, edge_reference(net.weights), net.use_bias)
 
     # Layer titles above the columns.
     top = (max(sizes) - 1) / 2.0
@@ -204,8 +254,16 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
     return fig
 
 
-def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden_nodes,
-               edge_ref):
+def input_name_annotations(names, xs, ys, *, size=12, xref="x", yref="y") -> list[dict]:
+    """Return the inputs' names (features like "sin_x1") as annotations left of their nodes,
+    shifted in pixels so they never overlap the node."""
+    return [dict(x=float(x), y=float(y), text=name, showarrow=False, xanchor="right",
+                 xshift=-22, font=dict(size=size, color="#333"), xref=xref, yref=yref)
+            for name, x, y in zip(names, xs, ys)]
+
+
+def _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes,
+               hidden_nodes, b, edge_ref, use_bias):
     xs = np.concatenate([p[0] for p in pos])
     ys = np.concatenate([p[1] for p in pos])
     starts = np.cumsum([0] + sizes)
@@ -225,14 +283,10 @@ def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden
         if layer.size:
             v_ref[starts[k]:starts[k + 1]] = max(1.0, float(layer.max()))
 
-    # Biases: inputs have none; a net without biases shows a thin grey ring.
-    b = np.full(n, np.nan)
-    if net.use_bias:
-        b[sizes[0]:] = np.concatenate([np.ravel(x) for x in net.biases])
     # One magnitude scale for rings and edges: a bias as thick as the thickest edge is as big.
     b_ref = max(np.nanmax(np.abs(b)) if np.isfinite(b).any() else 0.0, edge_ref) or 1.0
-    ring_colour = [UNKNOWN if not np.isfinite(x) else sign_colour(x) for x in b]
-    ring_width = np.where(np.isfinite(b), 1.0 + 5.0 * np.abs(np.nan_to_num(b)) / b_ref, 1.5)
+    sign, ring_width = bias_rings(b, b_ref)
+    ring_colour = [RING_COLOURS[s] for s in sign]
 
     marked = np.zeros(n, bool)
     for k, j in highlight_nodes or []:
@@ -251,25 +305,26 @@ def _add_nodes(fig, net, sizes, names, pos, node_values, highlight_nodes, hidden
         for j in range(sizes[k]):
             idx = starts[k] + j
             lines = [f"<b>{flat_names[idx]}</b> (layer {k}, unit {j + 1})"]
-            if k > 0:
-                lines.append(f"bias b = {exact(b[idx])}" if net.use_bias else "no bias")
+            if k > 0 and np.isfinite(b[idx]):
+                lines.append(f"bias b = {exact(b[idx])}")
+            elif k > 0 and not use_bias:
+                lines.append("no bias")
             if node_values is not None:
-                lines.append(f"value = {exact(vals[idx])}")
+                lines.append(f"{node_label} = {exact(vals[idx])}")
             hover.append("<br>".join(lines))
     fill = np.where(known, np.nan_to_num(vals) / v_ref, 0.0)
-    # Inputs' names (features like "sin_x1", "bias (1)") go left of their nodes, in pixels
-    # from the node so they never overlap it; the others fit inside.
-    for i, name in enumerate(names[0]):
-        fig.add_annotation(x=xs[i], y=ys[i], text=name, showarrow=False, xanchor="right",
-                           xshift=-22, font=dict(size=12, color="#333"))
+    # White at zero; a value not known yet (only when values are shown) is grey.
+    colour = [diverging_colour(t, zero=WHITE) if ok or node_values is None else UNKNOWN
+              for t, ok in zip(fill, known)]
+    for note in input_name_annotations(names[0], xs, ys):
+        fig.add_annotation(**note)
     inside = [""] * sizes[0] + flat_names[sizes[0]:]
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers+text", text=inside, textposition="middle center",
         textfont=dict(size=10, color=np.where(np.abs(fill) > 0.6, "white", "#333")),
         hovertext=hover, hoverinfo="text",
         showlegend=False, name="nodes", customdata=np.column_stack([vals, b]),
-        marker=dict(size=34, color=fill, cmin=-1, cmax=1, colorscale=DIVERGING_WHITE,
-                    opacity=np.where(faded, 0.35, 1.0),
+        marker=dict(size=34, color=colour, opacity=np.where(faded, 0.35, 1.0),
                     line=dict(color=ring_colour, width=ring_width))))
     if node_values is not None:
         fig.add_trace(go.Scatter(
