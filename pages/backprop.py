@@ -79,7 +79,8 @@ def stepper():
                 f":gray[{where} · {exp.loss} loss · learning rate {exp.config.lr:g}]")
     left, right = st.columns([1.15, 1])
     with left:
-        st.plotly_chart(step_figure(run.net, step), key=f"{PREFIX}.graph",
+        st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
+                        key=f"{PREFIX}.graph",
                         config={"displayModeBar": False})
         if step.phase == "backward":
             st.caption("Nodes: delta = dL/dz once computed. Edges: the gradient dL/dw once "

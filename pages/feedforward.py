@@ -32,7 +32,8 @@ def stepper():
                 f":gray[{where} · {exp.loss} loss · network {'-'.join(map(str, exp.net.layer_sizes))}]")
     left, right = st.columns([1.15, 1])
     with left:
-        st.plotly_chart(step_figure(run.net, step), key=f"{PREFIX}.graph",
+        st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
+                        key=f"{PREFIX}.graph",
                         config={"displayModeBar": False})
         st.caption("Node colour and number: the activation a (blue positive, orange negative); "
                    "grey nodes are not computed yet. Edges: the weights (blue +, orange −, "

@@ -329,3 +329,12 @@ def test_diverging_colour_with_white_at_zero():
     assert diverging_colour(0, zero=WHITE) == "rgb(255, 255, 255)"
     assert diverging_colour(0) == "rgb(232, 234, 235)"
     assert diverging_colour(1, zero=WHITE) == diverging_colour(1)
+
+
+def test_value_floor_scales_small_values():
+    net = net_with([2, 2, 1], seed=8)
+    values = [np.array([0.0, 0.0]), np.array([0.02, -0.01]), np.array([np.nan])]
+    floored = trace(network_figure(net, node_values=values), "nodes").marker.color
+    free = trace(network_figure(net, node_values=values, value_floor=0.0), "nodes").marker.color
+    assert floored[2] == diverging_colour(0.02, zero=WHITE)  # nearly white on [-1, 1]
+    assert free[2] == diverging_colour(1.0) and free[3] == diverging_colour(-0.5, zero=WHITE)

@@ -196,17 +196,19 @@ def _edge_index(layer_sizes, l, i, j) -> int:
 
 
 def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
-                   node_label="value", highlight_nodes=None, highlight_edges=None,
-                   hidden_nodes=None, show_biases=True, title=None, input_names=None,
-                   height=None) -> go.Figure:
+                   node_label="value", value_floor=1.0, highlight_nodes=None,
+                   highlight_edges=None, hidden_nodes=None, show_biases=True, title=None,
+                   input_names=None, height=None) -> go.Figure:
     """Return the graph of `net`: edges = weights (or `edge_values`), nodes = units.
 
     node_values: one 1-D array per layer, input first (None entries / NaN = unknown: grey,
-    no label), called `node_label` in the hover; highlight_nodes: (layer, unit) pairs and
-    highlight_edges: (l, i, j) triples a step-through is at (they glow, other edges are
-    dimmed); hidden_nodes: (layer, unit) pairs drawn faded (e.g. dead units). Each node's
-    ring is its bias (colour = sign, thickness = |b|); show_biases=False draws thin grey
-    rings instead (when the edges are not the weights the biases go with, e.g. gradients).
+    no label), called `node_label` in the hover; each layer's fill is scaled by its largest
+    |value|, at least `value_floor` (0 lets small values such as deltas colour too).
+    highlight_nodes: (layer, unit) pairs and highlight_edges: (l, i, j) triples a
+    step-through is at (they glow, other edges are dimmed); hidden_nodes: (layer, unit)
+    pairs drawn faded (e.g. dead units). Each node's ring is its bias (colour = sign,
+    thickness = |b|); show_biases=False draws thin grey rings instead (when the edges are
+    not the weights the biases go with, e.g. gradients).
     """
     sizes = list(net.layer_sizes)
     names = node_names(sizes, input_names)
@@ -230,8 +232,8 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         fig.add_traces(edge_traces(sizes, values))
     fig.add_trace(edge_hover_trace(sizes, values, label=edge_label, names=names))
     b = node_biases(sizes, net.biases if net.use_bias and show_biases else None)
-    _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes, hidden_nodes,
-               b, edge_reference(net.weights), net.use_bias)
+    _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,
+               hidden_nodes, b, edge_reference(net.weights), net.use_bias)
 
     # Layer titles above the columns.
     top = (max(sizes) - 1) / 2.0
@@ -262,7 +264,7 @@ def input_name_annotations(names, xs, ys, *, size=12, xref="x", yref="y") -> lis
             for name, x, y in zip(names, xs, ys)]
 
 
-def _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes,
+def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,
                hidden_nodes, b, edge_ref, use_bias):
     xs = np.concatenate([p[0] for p in pos])
     ys = np.concatenate([p[1] for p in pos])
@@ -274,14 +276,14 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes,
         if v is not None and k < len(sizes):
             vals[starts[k]:starts[k + 1]] = np.ravel(np.asarray(v, dtype=float))[:sizes[k]]
     known = np.isfinite(vals)
-    # Fill colour: each layer on its own scale of at least [-1, 1], so a tanh unit at -0.98
-    # reads as strongly negative even when an input is 4.4.
+    # Fill colour: each layer on its own scale (of at least [-1, 1] for activations), so a
+    # tanh unit at -0.98 reads as strongly negative even when an input is 4.4.
     v_ref = np.ones(n)
     for k in range(len(sizes)):
         layer = np.abs(vals[starts[k]:starts[k + 1]])
         layer = layer[np.isfinite(layer)]
         if layer.size:
-            v_ref[starts[k]:starts[k + 1]] = max(1.0, float(layer.max()))
+            v_ref[starts[k]:starts[k + 1]] = max(value_floor, float(layer.max())) or 1.0
 
     # One magnitude scale for rings and edges: a bias as thick as the thickest edge is as big.
     b_ref = max(np.nanmax(np.abs(b)) if np.isfinite(b).any() else 0.0, edge_ref) or 1.0
@@ -297,7 +299,7 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, highlight_nodes,
 
     if marked.any():
         fig.add_trace(go.Scatter(x=xs[marked], y=ys[marked], mode="markers", hoverinfo="skip",
-                                 marker=dict(size=50, color=HIGHLIGHT), showlegend=False,
+                                 marker=dict(size=58, color=HIGHLIGHT), showlegend=False,
                                  name="highlighted nodes"))
     flat_names = [x for layer in names for x in layer]
     hover = []
