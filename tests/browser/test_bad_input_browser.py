@@ -19,7 +19,7 @@ def test_a_bad_link_shows_notices_and_the_app_works(page, app_url):
     assert_no_exception(page)
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
     text = " ".join(alerts)
-    assert "lr" in text and "hidden" in text and "dataset" in text, text
+    assert "lr: nan" in text and "hidden" in text and "data:" in text and "epochs" in text, text
     assert page.locator("script", has_text="alert").count() == 0  # shown as text, not markup
     screenshot(page, "bad_link_notices")
 
