@@ -173,7 +173,8 @@ def replay(exp, h):
     key = (exp.version, id(h), h.last_epoch, len(h.snapshots))
     held = ss.get("train.replay")
     if held is None or held[0] != key:
-        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700)
+        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700,
+                            input_names=exp.dataset.feature_names)
         ss["train.replay"] = held = (key, fig)
     st.plotly_chart(held[1], key="train.replay_chart", theme=None,
                     config={"displayModeBar": False})
@@ -212,7 +213,7 @@ def live_view():
         return
     notices(h)
     fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
-                        resolution=40, height=640)
+                        resolution=40, height=640, input_names=exp.dataset.feature_names)
     st.plotly_chart(fig, key="train.live_chart", theme=None, config={"displayModeBar": False})
     readouts(h)
 

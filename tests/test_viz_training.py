@@ -11,9 +11,9 @@ from nn_core import History, Network, Snapshot, train
 from nn_core.comparison import compare
 from nn_core.config import ExperimentConfig
 from nn_core.experiment import Experiment
+from viz.colors import NEGATIVE as ORANGE
+from viz.colors import POSITIVE as BLUE
 from viz.training import (
-    BLUE,
-    ORANGE,
     comparison_figure,
     grad_norm_figure,
     output_codes,
@@ -194,3 +194,45 @@ def test_grad_norm_figure_one_line_per_layer(trained):
     fig = grad_norm_figure(h)
     assert len(fig.data) == exp.net.n_layers
     np.testing.assert_allclose(np.asarray(fig.data[1].y), h.grad_norms[:, 1])
+
+
+def test_frames_ring_each_node_with_that_snapshots_bias(trained):
+    exp, h = trained
+    fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test,
+                        input_names=["x1", "x2"]).to_dict()
+    i = next(n for n, t in enumerate(fig["data"]) if t.get("name") == "nodes")
+    n_in = exp.net.layer_sizes[0]
+    for frame in fig["frames"][::20]:
+        snap = next(s for s in h.snapshots if str(s.epoch) == frame["name"])
+        b = np.concatenate([np.ravel(v) for v in snap.biases])
+        part = frame["data"][i]
+        np.testing.assert_array_equal(unb64(part["customdata"])[n_in:], b)
+        code = unb64(part["marker"]["line"]["color"])
+        width = unb64(part["marker"]["line"]["width"])
+        assert list(code[:n_in]) == [1] * n_in  # inputs: no bias, grey ring
+        assert list(code[n_in:]) == [2 if v >= 0 else 0 for v in b]
+        order = np.argsort(np.abs(b))
+        assert np.all(np.diff(width[n_in:][order]) >= 0)  # thicker ring, larger |b|
+        assert set(frame) <= {"name", "data", "traces"}  # no layout: no full redraw
+        assert len(frame["data"]) == len(frame["traces"])
+    names = next(t for t in fig["data"] if t.get("name") == "node names")
+    assert list(names["text"]) == ["", "", "h1.1", "h1.2", "h1.3", "h1.4", "h2.1", "h2.2", "o1"]
+    assert {"x1", "x2"} <= {a["text"] for a in fig["layout"]["annotations"]}
+
+
+def test_frames_send_only_typed_arrays(trained):
+    exp, h = trained
+    fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test).to_dict()
+
+    def arrays(node):
+        if isinstance(node, dict):
+            if "bdata" in node:
+                yield node
+            else:
+                for v in node.values():
+                    yield from arrays(v)
+
+    for frame in fig["frames"][:3]:
+        for part in frame["data"][:-1]:  # the loss marker: two numbers, plain lists
+            found = list(arrays(part))
+            assert found and all(a["_inputArray"] is None for a in found)

@@ -247,8 +247,10 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
                            font=dict(size=13, color="#555"))
     rows = max(sizes)
     height = height or int(max(300, ROW_PX * rows + 120))
+    # Room on the left for the inputs' names, which stand left of their nodes.
+    left = 10 + 7 * max((len(n) for n in names[0]), default=0)
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        height=height, margin=dict(l=left, r=10, t=40 if title else 10, b=10),
         title=dict(text=title, x=0.01) if title else None,
         plot_bgcolor="white", paper_bgcolor="white", dragmode=False, hovermode="closest",
         xaxis=dict(visible=False, range=[-0.6, len(sizes) - 0.55], fixedrange=True),
@@ -256,12 +258,13 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
     return fig
 
 
-def input_name_annotations(names, xs, ys, *, size=12, xref="x", yref="y") -> list[dict]:
+def input_name_annotations(names, xs, ys, *, size=12, xshift=-22, xref="x",
+                           yref="y") -> list[dict]:
     """Return the inputs' names (features like "sin_x1") as annotations left of their nodes,
-    shifted in pixels so they never overlap the node."""
+    shifted `xshift` pixels so they never overlap the node (-22 clears a 34 px node)."""
     return [dict(x=float(x), y=float(y), text=name, showarrow=False, xanchor="right",
-                 xshift=-22, font=dict(size=size, color="#333"), xref=xref, yref=yref)
-            for name, x, y in zip(names, xs, ys)]
+                 xshift=xshift, font=dict(size=size, color="#333"), xref=xref, yref=yref)
+            for name, x, y in zip(names, xs, ys) if name]
 
 
 def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,

@@ -3,7 +3,9 @@
 The replay is ONE figure whose frames play in the browser (no server round trip): the
 network's edges, the decision boundary and a marker on the loss curves move together. Frames
 carry only what changes (a few array traces each: edges grouped by sign and width, one uint8
-grid of output colours, the node biases, the loss markers), so the JSON stays small whatever the epoch count.
+grid of output colours, the nodes' bias rings, the loss markers), so the JSON stays small
+whatever the epoch count. The network is drawn with viz.network_graph's pieces (positions,
+edge groups, bias rings, names), so it looks as on the other pages.
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nn_core.comparison import pick_epochs
+from viz.colors import CLASS_COLOURS, DIVERGING, NEGATIVE, NEUTRAL, POSITIVE, UNKNOWN, WHITE
+from viz.network_graph import (
+    EDGE_GROUPS,
+    bias_rings,
+    edge_segments,
+    input_name_annotations,
+    node_biases,
+    node_names,
+    node_positions,
+)
 
-# TensorFlow Playground's colours: positive / class 1 blue, negative / class 0 orange.
-BLUE, ORANGE, LIGHT = "#0877bd", "#f59322", "#e8eaeb"
-CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#8c564b")
 SHADES = 31  # TF Playground draws the output with 31 shades
-WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge widths by |w| quartile of the largest weight drawn
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
 
@@ -52,69 +60,55 @@ def unb64(spec) -> np.ndarray:
 _DTYPES = {"float32": "f4", "float64": "f8", "uint8": "u1", "int32": "i4"}
 
 
-# ---------- the network graph (local; the shared viz/network_graph takes over when it lands)
-def node_positions(layer_sizes):
-    """Return (x, y) of every node, layer by layer: x = layer index, y centred on 0."""
-    xs, ys = [], []
-    for l, n in enumerate(layer_sizes):
-        xs += [float(l)] * n
-        ys += list(np.arange(n)[::-1] - (n - 1) / 2.0)
-    return np.array(xs), np.array(ys)
+# ---------- the network graph: viz.network_graph's pieces as typed arrays
+GRAPH_TITLE = "Network (blue +, orange −; width = |w|, ring = bias)"
+# A ring's colour code per node: sign of its bias + 1 (0 negative, 1 none, 2 positive).
+RING_SCALE = [[0.0, NEGATIVE], [0.5, UNKNOWN], [1.0, POSITIVE]]
 
 
-def _edge_endpoints(layer_sizes):
-    """Return per-edge (x0, y0, x1, y1) in the order of W[0].ravel(), W[1].ravel(), ..."""
-    x, y = node_positions(layer_sizes)
-    starts = np.cumsum([0, *layer_sizes])
-    rows = []
-    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:])):
-        i, j = np.meshgrid(np.arange(n_in), np.arange(n_out), indexing="ij")
-        a, b = starts[l] + i.ravel(), starts[l + 1] + j.ravel()
-        rows.append(np.column_stack([x[a], y[a], x[b], y[b]]))
-    return np.vstack(rows)
-
-
-def edge_groups(weights, w_ref):
-    """Return (sign, width index) per edge, edges in W[0].ravel(), W[1].ravel(), ... order.
-
-    Width index k means |w| / w_ref falls in quarter k of (0, 1]; w_ref is fixed for a whole
-    replay so widths compare across frames.
-    """
-    w = np.concatenate([np.ravel(W) for W in weights])
-    k = np.clip(np.ceil(np.abs(w) / max(w_ref, 1e-12) * len(WIDTHS)) - 1, 0, len(WIDTHS) - 1)
-    return np.where(w >= 0, 1, -1), k.astype(int)
-
-
-def _edge_traces(ends, weights, w_ref, full=True):
-    """Return one line trace per (sign, width): segments separated by NaN (float32)."""
-    sign, width = edge_groups(weights, w_ref)
+def _edge_traces(sizes, weights, w_ref, full=True):
+    """Return the graph's N_EDGE_TRACES edge traces; partial ones carry only x and y."""
     traces = []
-    for s, colour in ((1, BLUE), (-1, ORANGE)):
-        for k, lw in enumerate(WIDTHS):
-            e = ends[(sign == s) & (width == k)]
-            xy = np.full((len(e), 3, 2), np.nan, dtype=np.float32)
-            xy[:, 0], xy[:, 1] = e[:, :2], e[:, 2:]
-            trace = dict(type="scatter", x=b64(xy[..., 0].ravel()), y=b64(xy[..., 1].ravel()))
-            if full:
-                trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
-                             showlegend=False, xaxis="x", yaxis="y")
-            traces.append(trace)
+    for (x, y), (_, _, colour, lw, name) in zip(edge_segments(sizes, weights, ref=w_ref),
+                                                EDGE_GROUPS):
+        trace = dict(type="scatter", x=b64(x), y=b64(y))
+        if full:
+            trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
+                         showlegend=False, name=name, xaxis="x", yaxis="y")
+        traces.append(trace)
     return traces
 
 
-def _node_trace(layer_sizes, biases, b_ref, full=True):
-    """Return the nodes, filled by their bias (inputs white); partial: only the colours."""
-    b = np.concatenate([np.zeros(layer_sizes[0]), *[np.ravel(v) for v in biases]])
+def _node_trace(sizes, biases, ring_ref, node_px, names, full=True):
+    """Return the nodes, white, each ringed by its bias; partial: only the rings and biases."""
+    b = node_biases(sizes, biases)
+    sign, width = bias_rings(b, ring_ref, max_width=1.0 + 5.0 * node_px / 34)
+    ring = dict(color=b64((sign + 1).astype(np.uint8)), width=b64(width.astype(np.float32)))
+    customdata = b64(np.nan_to_num(b))  # float64: a bias heading for divergence exceeds float32
     if not full:
-        return dict(type="scatter", marker=dict(color=b64(b)), customdata=b64(b))
-    x, y = node_positions(layer_sizes)
-    return dict(type="scatter", mode="markers", x=b64(x.astype(np.float32)),
-                y=b64(y.astype(np.float32)),
-                marker=dict(size=26, color=b64(b), cmin=-b_ref, cmax=b_ref,
-                            colorscale=[[0, ORANGE], [0.5, "white"], [1, BLUE]],
-                            line=dict(color="#444", width=1.5)),
-                customdata=b64(b), showlegend=False, xaxis="x", yaxis="y",
-                hovertemplate="bias %{customdata:.4f}<extra></extra>")
+        return dict(type="scatter", marker=dict(line=ring), customdata=customdata)
+    x, y = (np.concatenate(v).astype(np.float32) for v in zip(*node_positions(sizes)))
+    flat = [n for layer in names for n in layer]
+    hover = [f"<b>{n}</b> (input)<extra></extra>" if k < sizes[0] else
+             f"<b>{n}</b><br>bias b = %{{customdata:.4g}}<extra></extra>" if np.isfinite(b[k])
+             else f"<b>{n}</b><br>no bias<extra></extra>" for k, n in enumerate(flat)]
+    return dict(type="scatter", mode="markers", x=b64(x), y=b64(y), customdata=customdata,
+                marker=dict(size=node_px, color=WHITE,
+                            line=dict(**ring, colorscale=RING_SCALE, cmin=0, cmax=2)),
+                hovertemplate=hover, showlegend=False, name="nodes", xaxis="x", yaxis="y")
+
+
+def _node_labels(sizes, names, node_px):
+    """Return the static graph labels: hidden/output names inside, inputs' names left of them."""
+    x, y = (np.concatenate(v) for v in zip(*node_positions(sizes)))
+    inside = [""] * sizes[0] + [n for layer in names[1:] for n in layer]
+    font = 10 if node_px >= 26 else 8
+    trace = dict(type="scatter", mode="text", x=b64(x.astype(np.float32)),
+                 y=b64(y.astype(np.float32)), text=inside if node_px >= 18 else None,
+                 textfont=dict(size=font, color="#333"), hoverinfo="skip", showlegend=False,
+                 name="node names", xaxis="x", yaxis="y")
+    notes = input_name_annotations(names[0], x, y, size=font + 2, xshift=-(node_px / 2 + 6))
+    return trace, notes
 
 
 # ---------- the decision boundary
@@ -135,12 +129,12 @@ def output_codes(output, lo, hi):
 def colourscale(n_outputs):
     """Return (colourscale, zmax) matching output_codes."""
     if n_outputs == 1:
-        return [[0, ORANGE], [0.5, LIGHT], [1, BLUE]], SHADES - 1
+        return DIVERGING, SHADES - 1
     zmax = n_outputs * SHADES - 1
     scale = []
     for c in range(n_outputs):
         lo, hi = c * SHADES / zmax, min((c * SHADES + SHADES - 1) / zmax, 1.0)
-        scale += [[lo, LIGHT], [hi, CLASS_COLOURS[c % len(CLASS_COLOURS)]]]
+        scale += [[lo, NEUTRAL], [hi, CLASS_COLOURS[c % len(CLASS_COLOURS)]]]
     return scale, zmax
 
 
@@ -171,16 +165,19 @@ def _snapshot_net(net, snap):
 def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
     """Return how many frames fit FRAME_BYTES_BUDGET for this network and grid."""
     n_edges = sum(a * b for a, b in zip(layer_sizes, layer_sizes[1:]))
-    per_frame = 4 / 3 * (n_edges * 24 + sum(layer_sizes) * 8
+    # edges: x and y float32, 3 values each; nodes: ring code u1, ring width f4, bias f8
+    per_frame = 4 / 3 * (n_edges * 24 + sum(layer_sizes) * 13
                          + (resolution * resolution if has_plane else 0)) + 1500
     return int(np.clip(FRAME_BYTES_BUDGET // per_frame, 10, max_frames))
 
 
 def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animate=True,
-                  max_frames=MAX_FRAMES, resolution=40, height=640) -> go.Figure:
+                  max_frames=MAX_FRAMES, resolution=40, height=640,
+                  input_names=None) -> go.Figure:
     """Return the replay of `history`: graph, boundary (if `plane`) and losses, one frame per
     recorded snapshot (thinned by pick_epochs to fit the frame budget). `net` gives the
-    architecture; animate=False draws only the last snapshot (the live view).
+    architecture; animate=False draws only the last snapshot (the live view); input_names
+    label the input nodes (the features), which are left unnamed without them.
     """
     sizes = net.layer_sizes
     snaps = history.snapshots or []
@@ -193,8 +190,16 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
     else:
         snaps = snaps[-1:]
     w_ref = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
-    b_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size] + [1e-3])
-    ends = _edge_endpoints(sizes)
+    # As on the Network graph page: a bias as thick as the thickest edge is as big.
+    ring_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size]
+                   + [w_ref])
+    names = node_names(sizes, input_names)
+    if not input_names:
+        names[0] = [""] * sizes[0]
+    margin_b = 120 if animate else 40
+    # The graph's panel is ~0.59 of the plot's height (row 1 of 2, less the spacing).
+    px_per_row = 0.59 * (height - 70 - margin_b) / (max(sizes) + 0.2)
+    node_px = float(np.clip(0.72 * px_per_row, 8, 30))
 
     epochs = np.concatenate([[0], history.epochs]).astype(np.float32)
     # float64: a run heading for divergence has finite losses beyond float32's range
@@ -207,15 +212,16 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
     layout = make_subplots(
         rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
         vertical_spacing=0.1, horizontal_spacing=0.06,
-        subplot_titles=(["Network (blue +, orange −, width = |w|)", "Output over the input plane"]
-                        if has_plane else ["Network (blue +, orange −, width = |w|)"])
+        subplot_titles=([GRAPH_TITLE, "Output over the input plane"]
+                        if has_plane else [GRAPH_TITLE])
         + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
     loss_axes = ("x3", "y3") if has_plane else ("x2", "y2")
 
     def moving(snap, full=False):
         """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
-        traces = _edge_traces(ends, snap.weights, w_ref, full)
-        traces.append(_node_trace(sizes, snap.biases, b_ref, full))
+        traces = _edge_traces(sizes, snap.weights, w_ref, full)
+        traces.append(_node_trace(sizes, snap.biases if net.use_bias else None, ring_ref,
+                                  node_px, names, full))
         if has_plane:
             with np.errstate(all="ignore"):  # huge weights overflow float32: NaN handled
                 out = _snapshot_net(net, snap).predict(grid_inputs, dtype=np.float32)
@@ -251,6 +257,8 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         cell_px = 0.55 * (height - 110) / resolution + 1
     data = moving(snaps[-1] if not animate else snaps[0], full=True)
     n_moving = len(data)
+    labels, notes = _node_labels(sizes, names, node_px)
+    data.append(labels)  # after the moving nodes, so drawn on top of them
     if has_plane:
         data += _point_traces(plane, y_train, y_test, lo, hi, scale, zmax)
     data += _loss_lines(epochs, train_loss, test_loss, history, loss_axes)
@@ -260,6 +268,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
             layout[name] = {**layout[name], **value}  # keep make_subplots' domains
         else:
             layout[name] = value
+    layout["annotations"] = list(layout.get("annotations", [])) + notes
     title = (f"<b>Replay of {history.last_epoch} epochs</b> · ▶ Play, or drag the slider"
              if animate else _caption(history, snaps[-1].epoch))
     layout["title"] = dict(text=title, x=0.01, font=dict(size=17))
@@ -270,7 +279,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         fig["frames"] = [dict(name=str(s.epoch), data=moving(s), traces=list(range(n_moving)))
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
-        layout["margin"] = {**layout["margin"], "b": 120}
+        layout["margin"] = {**layout["margin"], "b": margin_b}
     return go.Figure(fig)
 
 
