@@ -12,8 +12,6 @@ input; an edge is (l, i, j): weight W[l][i, j] from unit i of layer l to unit j 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -62,14 +60,8 @@ def node_positions(layer_sizes) -> list[tuple[np.ndarray, np.ndarray]]:
             for k, n in enumerate(layer_sizes)]
 
 
-def _edge_ends(layer_sizes) -> np.ndarray:
+def edge_ends(layer_sizes) -> np.ndarray:
     """Return (n_edges, 4) rows x0, y0, x1, y1 in W[0].ravel(), W[1].ravel(), ... order."""
-    return _cached_ends(tuple(int(n) for n in layer_sizes))
-
-
-@lru_cache(maxsize=32)
-def _cached_ends(layer_sizes) -> np.ndarray:
-    # A replay asks for the same architecture's ends once per frame: compute them once.
     pos = node_positions(layer_sizes)
     rows = []
     for l in range(len(layer_sizes) - 1):
@@ -77,9 +69,7 @@ def _cached_ends(layer_sizes) -> np.ndarray:
         i, j = i.ravel(), j.ravel()
         rows.append(np.column_stack([pos[l][0][i], pos[l][1][i], pos[l + 1][0][j],
                                      pos[l + 1][1][j]]))
-    ends = np.vstack(rows) if rows else np.zeros((0, 4))
-    ends.flags.writeable = False
-    return ends
+    return np.vstack(rows) if rows else np.zeros((0, 4))
 
 
 def _segments(ends) -> tuple[np.ndarray, np.ndarray]:
@@ -119,14 +109,15 @@ EDGE_GROUPS = tuple((s, k, colour, lw, f"{'+' if s > 0 else '-'} width {lw:g}")
                     for k, lw in enumerate(WIDTHS)) + ((0, 0, UNKNOWN, 1.0, "unknown"),)
 
 
-def edge_segments(layer_sizes, values, *, ref=None, mask=None):
+def edge_segments(layer_sizes, values, *, ref=None, mask=None, ends=None):
     """Return one (x, y) pair of float32 arrays per EDGE_GROUPS entry (some maybe empty).
 
     `values` is a list of arrays shaped like the weights (NaN = unknown); `ref` fixes the
     |value| of the widest line (default: the largest here; fix it across animation frames);
-    `mask` (bool per edge, flattened order) keeps only some edges.
+    `mask` (bool per edge, flattened order) keeps only some edges; `ends`: edge_ends(layer_sizes)
+    computed once for many frames.
     """
-    ends = _edge_ends(layer_sizes)
+    ends = edge_ends(layer_sizes) if ends is None else ends
     sign, bucket = edge_style(values, ref)
     keep = np.ones(len(ends), bool) if mask is None else np.asarray(mask, bool)
     return [_segments(ends[keep & (sign == s) & ((bucket == k) | (s == 0))])
@@ -174,7 +165,7 @@ RING_COLOURS = {1: POSITIVE, -1: NEGATIVE, 0: UNKNOWN}
 def edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> go.Scatter:
     """Return the invisible markers that carry each edge's exact value in its hover."""
     names = names or node_names(layer_sizes)
-    ends = _edge_ends(layer_sizes)
+    ends = edge_ends(layer_sizes)
     v = _flat(values)
     text = []
     for l in range(len(layer_sizes) - 1):
@@ -221,7 +212,7 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         mask = np.zeros(sum(a * b for a, b in zip(sizes, sizes[1:])), bool)
         for l, i, j in highlight_edges:
             mask[_edge_index(sizes, l, i, j)] = True
-        x, y = _segments(_edge_ends(sizes)[mask])
+        x, y = _segments(edge_ends(sizes)[mask])
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines",
                                  line=dict(color=HIGHLIGHT, width=16), hoverinfo="skip",
                                  showlegend=False, name="highlight"))

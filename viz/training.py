@@ -21,6 +21,7 @@ from viz.colors import CLASS_COLOURS, DIVERGING, NEGATIVE, NEUTRAL, POSITIVE, UN
 from viz.network_graph import (
     EDGE_GROUPS,
     bias_rings,
+    edge_ends,
     edge_segments,
     input_name_annotations,
     node_biases,
@@ -66,11 +67,17 @@ GRAPH_TITLE = "Network (blue +, orange −; width = |w|, ring = bias)"
 RING_SCALE = [[0.0, NEGATIVE], [0.5, UNKNOWN], [1.0, POSITIVE]]
 
 
-def _edge_traces(sizes, weights, w_ref, full=True):
-    """Return the graph's N_EDGE_TRACES edge traces; partial ones carry only x and y."""
+def _edge_traces(sizes, ends, weights, w_ref, full=True):
+    """Return the graph's edge traces, one per sign and width; partial ones carry only x, y.
+
+    Snapshots hold finite weights only (train() stops before a NaN), so the "unknown" group
+    is left out: one trace less to send and validate in every frame.
+    """
     traces = []
-    for (x, y), (_, _, colour, lw, name) in zip(edge_segments(sizes, weights, ref=w_ref),
-                                                EDGE_GROUPS):
+    for (x, y), (sign, _, colour, lw, name) in zip(edge_segments(sizes, weights, ref=w_ref, ends=ends),
+                                                   EDGE_GROUPS):
+        if sign == 0:
+            continue
         trace = dict(type="scatter", x=b64(x), y=b64(y))
         if full:
             trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
@@ -193,6 +200,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
     # As on the Network graph page: a bias as thick as the thickest edge is as big.
     ring_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size]
                    + [w_ref])
+    ends = edge_ends(sizes)
     names = node_names(sizes, input_names)
     if not input_names:
         names[0] = [""] * sizes[0]
@@ -219,7 +227,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 
     def moving(snap, full=False):
         """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
-        traces = _edge_traces(sizes, snap.weights, w_ref, full)
+        traces = _edge_traces(sizes, ends, snap.weights, w_ref, full)
         traces.append(_node_trace(sizes, snap.biases if net.use_bias else None, ring_ref,
                                   node_px, names, full))
         if has_plane:
