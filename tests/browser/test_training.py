@@ -54,8 +54,10 @@ def test_train_then_play_the_replay(app_url, page):
 
 def test_stop_interrupts_a_long_run(app_url, page):
     open_page(page, app_url, "training?preset=spiral")
-    page.get_by_label("Epochs").first.fill("3000")
-    page.get_by_label("Epochs").first.press("Enter")
+    # The page's own Epochs input (the sidebar has one too, for the experiment's default).
+    epochs = page.locator('[data-testid="stMainBlockContainer"]').get_by_label("Epochs", exact=True)
+    epochs.fill("3000")
+    epochs.press("Enter")
     wait_for_app_idle(page)
     page.get_by_role("button", name="Train").click()
     stop = page.get_by_role("button", name="Stop")
