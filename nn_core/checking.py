@@ -28,7 +28,7 @@ import numpy as np
 from .losses import LOSSES
 from .network import Network, as_batch, as_targets
 from .optimizers import SGD
-from .serialization import network_from_dict
+from .serialization import network_from_dict, read_json
 
 MAX_TEXT_BYTES = 200_000
 MAX_UNITS = 16
@@ -170,26 +170,9 @@ def _shaped(value, true, name):
     return arr.reshape(true.shape)
 
 
-def _reject_constant(token):
-    raise ValueError(f"{token} is not a number")
-
-
 def parse_check_json(text) -> CheckInput:
     """Return the checking problem in a JSON text, or raise ValueError saying what is wrong."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_TEXT_BYTES:
-            raise ValueError(f"the file is larger than {MAX_TEXT_BYTES // 1000} kB")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("the file is not UTF-8 text") from None
-    if len(text) > MAX_TEXT_BYTES:
-        raise ValueError(f"the text is longer than {MAX_TEXT_BYTES // 1000} kB")
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") \
-            from None
+    data = read_json(text, MAX_TEXT_BYTES, "the text")
     if not isinstance(data, dict):
         raise ValueError("the JSON must be an object with network, input, target and yours")
     missing = [k for k in ("network", "input", "target") if k not in data]

@@ -81,27 +81,33 @@ def network_from_dict(data) -> Network:
 
 
 def _reject_constant(token):
-    raise ValueError(f"the network file contains {token}, which is not a number")
+    raise ValueError(f"{token} is not a number")
+
+
+def read_json(text, max_bytes: int, what: str = "the file"):
+    """Return the parsed JSON in `text` (str or bytes), or raise ValueError with a readable reason.
+
+    User uploads go through here: size first, UTF-8, no NaN/Infinity, no deep nesting.
+    """
+    if len(text) > max_bytes:
+        raise ValueError(f"{what} is larger than {max_bytes // 1000} kB")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{what} is not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") \
+            from None
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply to be read") from None
 
 
 def network_from_json(text) -> Network:
     """Return the network in JSON `text` (str or bytes), or raise ValueError with the reason."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_JSON_BYTES:
-            raise ValueError(f"the network file is larger than {MAX_JSON_BYTES // 1000} kB")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("the network file is not UTF-8 text") from None
-    if len(text) > MAX_JSON_BYTES:
-        raise ValueError(f"the network file is larger than {MAX_JSON_BYTES // 1000} kB")
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"not valid JSON: {err.msg} at line {err.lineno}") from None
-    except RecursionError:
-        raise ValueError("the network file is nested too deeply to be a network") from None
-    return network_from_dict(data)
+    return network_from_dict(read_json(text, MAX_JSON_BYTES, "the network file"))
 
 
 def trace_to_dict(trace: ForwardTrace) -> dict:
