@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 
@@ -39,6 +40,51 @@ def run_epochs(exp, epochs, on_epoch=None):
     train(exp.net, exp.X_train, exp.y_train, epochs=epochs, optimizer=opt, history=exp.history,
           on_epoch=on_epoch, **exp.train_kwargs())
     thin_snapshots(exp.history, MAX_SNAPSHOTS)
+
+
+# ---------- shared across sessions: a class opening one link trains the same network
+def start_key(exp, epochs):
+    """Identify a plain-SGD training from the initial weights. Training is deterministic, so
+    two sessions with the same key get the same result. (Momentum and Adam are left out:
+    Continue must carry their state, which a shared result would not.)"""
+    c = exp.config
+    if c.optimizer != "sgd":
+        return None
+    h = hashlib.sha256(network_to_json(exp.initial_net()).encode())
+    for a in (exp.X_train, exp.y_train, exp.X_test, exp.y_test):
+        h.update(a.tobytes())
+    h.update(repr((c.loss, c.lr, c.batch_size, c.seed, c.regularization, c.reg_rate,
+                   epochs)).encode())
+    return h.hexdigest()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def finished_run(key, _result=None):
+    """A memo of finished trainings shared by all sessions, used as a store: called with a
+    result it keeps it; called without, it returns the stored one or raises LookupError,
+    which Streamlit does not cache. Every caller gets its own copy."""
+    if _result is None:
+        raise LookupError(key)
+    return _result
+
+
+def history_fingerprint(exp, h):
+    """Return a digest of what the replay shows: network, data and the whole history."""
+    d = hashlib.sha256(network_to_json(exp.net).encode())
+    d.update(repr((h.epoch_list, h.loss_list, h.test_loss_list, len(h.snapshots),
+                   h.stop_reason, exp.dataset.feature_names)).encode())
+    for a in (*h.snapshots[0].weights, exp.y_train, exp.y_test):
+        d.update(a.tobytes())
+    if exp.plane is not None:
+        d.update(exp.plane.points_train.tobytes() + repr(exp.plane.domain).encode())
+    return d.hexdigest()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def shared_replay(fingerprint, _exp, _h):
+    """The replay figure, built once for all sessions whose history is the same."""
+    return replay_figure(_h, _exp.net, _exp.plane, _exp.y_train, _exp.y_test, height=700,
+                         input_names=_exp.dataset.feature_names)
 
 
 def clamp_epochs(exp, requested):
@@ -118,6 +164,15 @@ if action in ("train", "continue") and not live:
         ss.pop("train.optimizer", None)
     n = clamp_epochs(exp, ss["train.epochs"])
     start = exp.history.last_epoch if exp.history else 0
+    key = start_key(exp, n) if action == "train" else None
+    try:
+        shared = finished_run(key) if key else None
+    except LookupError:
+        shared = None
+    if shared is not None:  # someone trained exactly this already: take a copy of the result
+        weights, biases, exp.history = shared
+        exp.net.set_params(weights, biases)
+        n = 0
     stop_slot.button("Stop", key="train.stop", on_click=on_stop, icon=":material/stop:")
     bar = progress_slot.progress(0.0, text=f"Training {n} epochs…")
     shown = [0.0]
@@ -130,7 +185,10 @@ if action in ("train", "continue") and not live:
             bar.progress((epoch - start) / n,
                          text=f"Epoch {epoch} of {start + n} · train loss {h.loss_list[-1]:.4g}")
 
-    run_epochs(exp, n, on_epoch)
+    if n:
+        run_epochs(exp, n, on_epoch)
+        if key and exp.history.stop_reason is None:  # finished, not stopped: share it
+            finished_run(key, (exp.net.weights, exp.net.biases, exp.history))
     progress_slot.empty()
     stop_slot.empty()
     history = exp.history
@@ -173,9 +231,7 @@ def replay(exp, h):
     key = (exp.version, id(h), h.last_epoch, len(h.snapshots))
     held = ss.get("train.replay")
     if held is None or held[0] != key:
-        fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700,
-                            input_names=exp.dataset.feature_names)
-        ss["train.replay"] = held = (key, fig)
+        ss["train.replay"] = held = (key, shared_replay(history_fingerprint(exp, h), exp, h))
     st.plotly_chart(held[1], key="train.replay_chart", theme=None,
                     config={"displayModeBar": False})
 

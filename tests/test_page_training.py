@@ -126,3 +126,21 @@ def test_divergence_stops_training_and_says_where():
     assert any(f"epoch {h.stop_epoch}" in e and "smaller learning rate" in e for e in errors)
     assert at.button(key="train.continue").disabled
     assert all(np.all(np.isfinite(w)) for w in exp.net.weights)
+
+
+def test_a_second_session_with_the_same_link_gets_the_same_training_as_a_copy():
+    from nn_core import network_to_json
+    from tests.app_helpers import experiment
+
+    first = open_app({"preset": "tutorial", "epochs": "200"}, page="pages/training.py")
+    first.button(key="train.train").click().run()
+    second = open_app({"preset": "tutorial", "epochs": "200"}, page="pages/training.py")
+    second.button(key="train.train").click().run()
+    a, b = experiment(first), experiment(second)
+    assert not second.exception and b.history.last_epoch == a.history.last_epoch
+    assert network_to_json(a.net) == network_to_json(b.net)
+    assert b.history.loss_list == a.history.loss_list
+    # a copy: training one session further leaves the other as it was
+    before = network_to_json(a.net)
+    second.button(key="train.continue").click().run()
+    assert network_to_json(a.net) == before != network_to_json(b.net)
