@@ -116,33 +116,30 @@ def _preset_changed():
     st.session_state["preset_choice"] = None
 
 
-def _csv_uploaded():
-    upload = st.session_state.get("upload_csv")
+def _load_upload(key, load):
+    """Uploader callback: hand the file to `load` (an Experiment method that raises ValueError
+    and changes nothing on a bad file) and keep its outcome for the next render."""
+    upload = st.session_state.get(key)
     if upload is None:
         return
     exp = _session_experiment()
     try:
-        add_notices(exp.use_csv(upload.getvalue()))
-        st.session_state["files_message"] = ("success", f"Loaded {upload.name}: "
-                                             f"{len(exp.X_train) + len(exp.X_test)} rows.")
+        success = load(exp, upload)
         config_to_widgets(exp.config)
+        st.session_state["files_message"] = ("success", success)
     except ValueError as err:
         st.session_state["files_message"] = ("error", f"{upload.name} was not loaded: {err}. "
                                              "Your current experiment is unchanged.")
 
 
-def _network_uploaded():
-    upload = st.session_state.get("upload_network")
-    if upload is None:
-        return
-    exp = _session_experiment()
-    try:
-        exp.use_network_json(upload.getvalue())
-        st.session_state["files_message"] = ("success", f"Loaded the network in {upload.name}.")
-        config_to_widgets(exp.config)
-    except ValueError as err:
-        st.session_state["files_message"] = ("error", f"{upload.name} was not loaded: {err}. "
-                                             "Your current experiment is unchanged.")
+def _use_csv(exp, upload):
+    add_notices(exp.use_csv(upload.getvalue()))
+    return f"Loaded {upload.name}: {len(exp.X_train) + len(exp.X_test)} rows."
+
+
+def _use_network(exp, upload):
+    exp.use_network_json(upload.getvalue())
+    return f"Loaded the network in {upload.name}."
 
 
 def _files(exp):
@@ -150,7 +147,7 @@ def _files(exp):
     if message:
         getattr(st, message[0])(message[1])
     st.file_uploader("Upload data (CSV)", type=["csv", "txt"], key="upload_csv",
-                     on_change=_csv_uploaded,
+                     on_change=_load_upload, args=("upload_csv", _use_csv),
                      help=f"Numbers only; the last column is the label (0/1 or 0..K-1 classes, "
                           f"or any number for regression). At most {LIMITS.max_csv_rows} rows, "
                           f"{LIMITS.max_csv_columns} feature columns, "
@@ -162,5 +159,5 @@ def _files(exp):
                        file_name="network.json", mime="application/json", on_click="ignore",
                        key="download_network")
     st.file_uploader("Load a network (JSON)", type=["json"], key="upload_network",
-                     on_change=_network_uploaded,
+                     on_change=_load_upload, args=("upload_network", _use_network),
                      help="A file from 'Download the network'; it must fit the current data.")
