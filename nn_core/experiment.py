@@ -6,13 +6,15 @@ A notebook gets exactly what the pages show: `build_dataset(config)` then
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .config import FIXED_WEIGHTS, ExperimentConfig
-from .datasets import Dataset, feature_matrix, make_dataset, with_features
+from .config import FIXED_WEIGHTS, LIMITS, ExperimentConfig, max_epochs
+from .datasets import Dataset, feature_matrix, load_csv, make_dataset, with_features
 from .network import Network
+from .optimizers import make_optimizer
+from .serialization import network_from_json
 
 
 def worked_example_dataset() -> Dataset:
@@ -147,8 +149,6 @@ class Experiment:
 
     def make_optimizer(self):
         """Return a fresh optimizer with the config's name and learning rate."""
-        from .optimizers import make_optimizer
-
         return make_optimizer(self.config.optimizer, self.config.lr)
 
     def train_kwargs(self) -> dict:
@@ -161,8 +161,6 @@ class Experiment:
     @staticmethod
     def epoch_cap(config: ExperimentConfig, dataset: Dataset) -> int:
         """Return the most epochs one training request of this config may run."""
-        from .config import max_epochs
-
         n_in, n_out = dataset.X_train.shape[1], dataset.y_train.shape[1]
         sizes = config.layer_sizes(n_in, n_out)
         n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
@@ -188,7 +186,7 @@ class Experiment:
         if new.epochs > cap:
             notices.append(f"epochs: {new.epochs} epochs of this network on this data would take "
                            f"too long for one request; using {cap}.")
-            new = _replace(new, epochs=cap)
+            new = replace(new, epochs=cap)
         rebuild = new.network_key() != self.config.network_key() or dataset is not self.dataset
         if rebuild and self.uploaded_params is not None:
             self.uploaded_params = None
@@ -204,15 +202,12 @@ class Experiment:
 
     def use_csv(self, data) -> list:
         """Load a user's CSV (bytes) as the data; on a bad file raise ValueError, change nothing."""
-        from .config import LIMITS
-        from .datasets import load_csv
-
         dataset = load_csv(data, max_rows=LIMITS.max_csv_rows, max_cols=LIMITS.max_csv_columns + 1,
                            max_bytes=LIMITS.max_upload_bytes, train_ratio=self.config.train_ratio,
                            seed=self.config.data_seed)
         previous = self.uploaded
         self.uploaded = dataset
-        notices = self.apply(_replace(self.config, dataset="csv"), reload_data=True)
+        notices = self.apply(replace(self.config, dataset="csv"), reload_data=True)
         if self.config.dataset != "csv" or self.dataset is not dataset:
             self.uploaded = previous
             raise ValueError("; ".join(notices) or "the file could not be used")
@@ -220,15 +215,13 @@ class Experiment:
 
     def use_network_json(self, text) -> list:
         """Load a user's network file; it must fit the data. On any problem raise ValueError."""
-        from .serialization import network_from_json
-
         net = network_from_json(text)
         n_in, n_out = self.X_train.shape[1], self.y_train.shape[1]
         if net.layer_sizes[0] != n_in or net.layer_sizes[-1] != n_out:
             raise ValueError(
                 f"this network has {net.layer_sizes[0]} inputs and {net.layer_sizes[-1]} outputs; "
                 f"the current data needs {n_in} inputs and {n_out} outputs")
-        new = _replace(self.config, hidden=tuple(net.layer_sizes[1:-1]),
+        new = replace(self.config, hidden=tuple(net.layer_sizes[1:-1]),
                        hidden_activations=tuple(net.activations[:-1]),
                        output_activation=net.activations[-1], use_bias=net.use_bias,
                        fixed_weights="")
@@ -241,8 +234,3 @@ class Experiment:
         self.reset_network()
         return []
 
-
-def _replace(config, **changes):
-    from dataclasses import replace
-
-    return replace(config, **changes)
