@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from nn_core.config import PRESETS, ExperimentConfig
+from nn_core.config import LIMITS, PRESETS, ExperimentConfig
 from nn_core.experiment import Experiment
 
 SESSION_KEY = "experiment"
@@ -89,8 +89,6 @@ def config_to_widgets(config: ExperimentConfig):
         ss[PREFIX + name] = getattr(config, name)
     ss[PREFIX + "features"] = list(config.features)
     ss[PREFIX + "n_hidden"] = len(config.hidden)
-    from nn_core.config import LIMITS
-
     for i in range(LIMITS.max_hidden_layers):
         if i < len(config.hidden):
             ss[f"{PREFIX}width.{i}"] = config.hidden[i]
