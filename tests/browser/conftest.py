@@ -38,6 +38,7 @@ SERVER_START_TIMEOUT_S = 60.0
 VIEWPORT = {"width": 1400, "height": 1000}
 
 _BROWSER_DIR = Path(__file__).resolve().parent
+_SERVER_LOGS: dict[str, Path] = {}  # app_url -> the server's log file
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -107,6 +108,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         f"{url}.\n--- server log ({log_path}) ---\n{_read_log(log_path)}"
                     )
                 time.sleep(0.25)
+            _SERVER_LOGS[url] = log_path
             yield url
         finally:
             proc.terminate()
@@ -115,6 +117,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server_log(app_url):
+    """Return a function that reads the app server's log so far (stdout and stderr)."""
+    return lambda: _SERVER_LOGS[app_url].read_text(errors="replace")
 
 
 @pytest.fixture(scope="session")
