@@ -13,12 +13,10 @@ from __future__ import annotations
 import copy
 from collections import deque
 
-from .comparison import thin_snapshots
 from .experiment import Experiment
-from .training import History, train
+from .training import History
 
 STARTS_KEPT = 4  # the browser may still be showing the chunk before the last (or two)
-MAX_SNAPSHOTS = 600  # per session: Play records every epoch, the Training page replays <= 120
 _HISTORY_LISTS = ("epoch_list", "loss_list", "test_loss_list", "accuracy_list",
                   "test_accuracy_list", "grad_norm_list", "weight_change_list")
 
@@ -36,11 +34,11 @@ def truncate_history(history: History, epoch: int) -> None:
 
 
 class Player:
-    """The Playground's trainer for one experiment: chunks, one epoch steps, exact rewind."""
+    """The Playground's trainer for one experiment: chunks with the experiment's own verb
+    (Experiment.continue_training, its optimizer and history), and an exact rewind."""
 
     def __init__(self, exp: Experiment):
         self.version = exp.version
-        self.optimizer = exp.make_optimizer()
         self._starts = deque(maxlen=STARTS_KEPT)  # (epoch, parameters, optimizer) per chunk
 
     def fits(self, exp: Experiment) -> bool:
@@ -52,29 +50,14 @@ class Player:
         """The epoch where the last chunk started (None before any)."""
         return self._starts[-1][0] if self._starts else None
 
-    def _optimizer_for(self, exp):
-        """The same optimizer object while its kind stays (momentum and Adam keep their
-        moments); a learning rate changed while playing applies from the next epoch."""
-        c = exp.config
-        if self.optimizer.name != c.optimizer:
-            self.optimizer = exp.make_optimizer()
-        self.optimizer.lr = float(c.lr)
-        return self.optimizer
-
     def train(self, exp: Experiment, epochs: int, on_epoch=None) -> History:
         """Train exp.net `epochs` more epochs in place, continuing exp.history; remember the
         start so that rewind() can return to any epoch of this chunk (or of the few before)."""
-        if exp.history is None:
-            exp.history = History(loss_name=exp.loss)
-        opt = self._optimizer_for(exp)
-        weights, biases = exp.net.get_params()
-        if self._starts and self._starts[-1][0] > exp.history.last_epoch:
+        epoch = exp.history.last_epoch if exp.history is not None else 0
+        if self._starts and self._starts[-1][0] > epoch:
             self._starts.clear()  # the history went back (a rewind): later starts are gone
-        self._starts.append((exp.history.last_epoch, (weights, biases), copy.deepcopy(opt)))
-        train(exp.net, exp.X_train, exp.y_train, epochs=int(epochs), optimizer=opt,
-              history=exp.history, on_epoch=on_epoch, **exp.train_kwargs())
-        thin_snapshots(exp.history, MAX_SNAPSHOTS)
-        return exp.history
+        self._starts.append((epoch, exp.net.get_params(), copy.deepcopy(exp.optimizer())))
+        return exp.continue_training(int(epochs), on_epoch=on_epoch)
 
     def rewind(self, exp: Experiment, epoch: int) -> int:
         """Put exp.net (history, optimizer) back at `epoch` of the last chunks; return the
@@ -91,8 +74,8 @@ class Player:
         start, params, opt = self._starts[-1]
         exp.net.set_params(*params)
         truncate_history(h, start)
-        self.optimizer = copy.deepcopy(opt)
+        # The experiment's optimizer object carries on; its state goes back to the start's.
+        vars(exp.optimizer()).update(copy.deepcopy(vars(opt)))
         if epoch > start:
-            train(exp.net, exp.X_train, exp.y_train, epochs=epoch - start,
-                  optimizer=self.optimizer, history=h, **exp.train_kwargs())
+            exp.continue_training(epoch - start)
         return h.last_epoch
