@@ -23,11 +23,18 @@ ss.pop("pg.rerun_app", None)  # this is a whole-page run already
 
 st.html("""<style>
 .block-container { padding-top: 3.2rem !important; padding-bottom: 1rem !important; }
-@media (max-width: 640px) {
-  .st-key-pg_topbar [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-  .st-key-pg_topbar [data-testid="stColumn"] { min-width: 30% !important; flex: 1 1 30% !important; }
+@media (max-width: 640px) {  /* a phone: three controls a row, the stage before the data */
+  .st-key-pg_topbar [data-testid="stHorizontalBlock"],
+  .st-key-pg_layers [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  .st-key-pg_topbar [data-testid="stColumn"],
+  .st-key-pg_layers [data-testid="stColumn"] {
+    min-width: 30% !important; flex: 1 1 30% !important; }
+  .st-key-pg_layers [data-testid="stColumn"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+  .st-key-pg_layers [data-testid="stColumn"] [data-testid="stColumn"] { min-width: 0 !important;
+    flex: 1 1 0 !important; }
+  [data-testid="stColumn"]:has(.st-key-pg_data) { order: 2; }
 }
-.pg-epoch { font-family: sans-serif; line-height: 1.15; }
+.pg-epoch { line-height: 1.15; }
 .pg-epoch-label { font-size: 0.8rem; color: #666; display: block; }
 .pg-epoch-value { font-size: 1.75rem; font-variant-numeric: tabular-nums; color: #222; }
 </style>""")
@@ -64,7 +71,7 @@ def _changed(name, key, convert=lambda v: v):
 
 c = exp.config
 playing = pg.is_playing()
-bar = st.container(key="pg_topbar").columns([0.55, 1.1, 0.55, 1.2, 1.0, 1.0, 1.05, 0.95, 1.25],
+bar = st.container(key="pg_topbar").columns([0.5, 1.05, 0.5, 1.15, 0.95, 0.95, 1.05, 0.95, 1.4],
                                             vertical_alignment="bottom")
 bar[0].button("", key="pg_reset", icon=":material/restart_alt:", on_click=pg.on_reset,
               width="stretch", help="Reset: back to the initial weights (same seed). Your data "
@@ -112,7 +119,7 @@ if message:
 
 # ---------- left: the data; right: the stage
 left, main = st.columns([1.05, 6.2], gap="medium")
-with left:
+with left.container(key="pg_data"):
     st.markdown("**DATA**")
     current = "own" if exp.own is not None else c.dataset
     pg.picker_component(key=pg.PICKER_KEY, data={
@@ -141,7 +148,8 @@ with left:
 with main:
     n_hidden = len(c.hidden)
     slot = 0.70 / (n_hidden + 2)
-    row = st.columns([slot] * (n_hidden + 2) + [0.30], vertical_alignment="bottom")
+    row = st.container(key="pg_layers").columns([slot] * (n_hidden + 2) + [0.30],
+                                                vertical_alignment="bottom")
     row[0].markdown("**FEATURES**")
     for k, width in enumerate(c.hidden):
         with row[k + 1]:

@@ -78,6 +78,7 @@ def shown_epoch(exp) -> int:
 def stop(message=None, kind="info"):
     st.session_state["pg.playing"] = False
     st.session_state.pop("pg.frames", None)
+    st.session_state["pg.rerun_app"] = True  # the Play button and any message are outside
     if message:
         st.session_state["pg.message"] = (kind, message)
 
@@ -294,6 +295,7 @@ def edit_point(exp, x1, x2, mode):
     if new is not own or exp.own is None:
         exp.use_own_points(new)
         st.session_state.pop("pg.grid", None)
+        st.session_state["pg.rerun_app"] = True  # the data column counts the points
 
 
 # ---------- settings from the Playground's own widgets
@@ -308,6 +310,7 @@ def set_config(exp, **changes):
     add_notices(exp.apply(replace(exp.config, **changes)))
     config_to_widgets(exp.config)
     st.session_state.pop("pg.grid", None)
+    st.session_state["pg.rerun_app"] = True  # from the stage: the URL and the bar follow
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -90,7 +90,7 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
     screenshot(page, "playground_1400x900_paused", full_page=False)
 
     # Feedforward opens on the paused network: its weighted sums use the weights shown.
-    page.get_by_role("button", name="Presets and pages").click()
+    page.get_by_role("button", name=re.compile("Presets, pages")).click()
     page.get_by_role("link", name=re.compile("Feedforward: one sample")).click()
     wait_for_app_idle(page)
     page.get_by_text("All steps as text").click()
