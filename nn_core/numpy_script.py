@@ -73,6 +73,9 @@ def _rows(name, matrix, comment="") -> list:
 
 
 def _wrapped(items, head, tail, indent="     ") -> list:
+    one = head + ", ".join(items) + tail
+    if len(one) <= LINE:
+        return [one]
     lines, current = [], head
     for i, item in enumerate(items):
         piece = item + (", " if i < len(items) - 1 else "")
