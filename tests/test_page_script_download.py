@@ -72,3 +72,24 @@ def test_backprop_offers_the_network_as_it_is(downloads):
     text, name = script_of(at, downloads, "bp.download_script")
     assert_names_the_experiment(text, PRESETS["three_class"][0])
     assert name == "three_class_current.py" and "EPOCHS = 5\n" in text
+
+
+def _page_with_diverged_weights():
+    import numpy as np
+
+    from nn_core.config import PRESETS
+    from nn_core.experiment import Experiment
+    from ui.script_download import numpy_script_button
+
+    exp = Experiment(PRESETS["playground"][1])
+    exp.net.weights[0][0, 0] = np.nan
+    numpy_script_button(exp, key="script", trained=True)
+
+
+def test_a_network_no_script_can_reproduce_gets_the_reason_instead_of_the_button():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_page_with_diverged_weights).run()
+    assert not at.exception
+    assert not at.get("download_button")
+    assert "No NumPy script of this network: some weights are NaN or infinite" in at.caption[0].value

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from nn_core import experiment_script, script_refusal
-
-
-def _fingerprint(exp, net, trained, epochs) -> str:
-    digest = hashlib.sha256(repr((exp.config, trained, epochs, id(exp.dataset),
-                                  exp.history.last_epoch if exp.history else 0)).encode())
-    for p in net.weights + net.biases:
-        digest.update(p.tobytes())
-    return digest.hexdigest()
 
 
 def numpy_script_button(exp, *, key, trained=False, epochs=None,
@@ -29,12 +19,12 @@ def numpy_script_button(exp, *, key, trained=False, epochs=None,
         st.caption(f"No NumPy script of this network: {why}")
         return
     # Written once per state of the experiment (a big dataset takes ~0.1 s), not every rerun.
-    fingerprint = _fingerprint(exp, net, trained, epochs)
+    done = exp.history.last_epoch if exp.history is not None else 0
+    fingerprint = exp.key(not trained, trained, epochs, done)
     held = st.session_state.get(f"{key}.text")
     if held is None or held[0] != fingerprint:
         held = (fingerprint, experiment_script(exp, trained=trained, epochs=epochs))
         st.session_state[f"{key}.text"] = held
-    done = exp.history is not None and exp.history.last_epoch > 0
     name = f"{c.dataset}_{('trained' if done else 'current') if trained else 'initial'}.py"
     st.download_button(label, held[1], file_name=name, mime="text/x-python", key=key,
                        on_click="ignore", help=help, icon=icon)
