@@ -9,7 +9,7 @@ with nn_core.train. Checks once that both give the same losses, then prints the 
 time and CPU time of each and the ratio sequential / batched (> 1: batching is faster).
 
 Then the page's study: the nine activations x 5 initial-weight seeds (45 runs) in one batch
-(nn_core.seed_study.seed_study, what the Activations page runs; budget 3 s), against one seed
+(Experiment.study(..., seeds=5), what the Activations page runs; budget 3 s), against one seed
 (9 runs) measured in the same process.
 """
 
@@ -31,7 +31,7 @@ from nn_core import HIDDEN_ACTIVATIONS, train  # noqa: E402
 from nn_core.activation_study import train_activations  # noqa: E402
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment, build_network  # noqa: E402
-from nn_core.seed_study import SEEDS, seed_starts, seed_study  # noqa: E402
+from nn_core.seed_study import SEEDS  # noqa: E402
 
 EPOCHS = 300
 
@@ -51,12 +51,7 @@ def batched(exp):
 
 
 def seeds(exp):
-    kw = exp.train_kwargs()
-    kw.pop("batch_size")
-    starts = seed_starts(exp.config, exp.dataset, exp.net, SEEDS)
-    return seed_study(starts, exp.X_train, exp.y_train, HIDDEN_ACTIVATIONS, EPOCHS,
-                      lr=exp.config.lr, optimizer=exp.config.optimizer,
-                      batch_size=exp.config.batch_size or None, **kw)
+    return exp.study(HIDDEN_ACTIVATIONS, EPOCHS, seeds=SEEDS)  # what the Activations page runs
 
 
 def sequential(exp):

@@ -156,10 +156,13 @@ def verdict(measured, loss_label="final test loss") -> str:
             f"Best here, indistinguishable from each other: **{_join(best)}** (their "
             f"{loss_label} ranges over {seeds} seeds overlap {best[0]}'s, the lowest median)")
     worse = [n for g in groups[1:] for n in g]
-    text += f"; measurably worse: {_join(worse)}" if worse else ""
+    word = "measurably worse" if seeds > 1 else "worse in this one run"
+    text += f"; {word}: {_join(worse)}" if worse else ""
     if worse:
         w = by[groups[-1][-1]]
         text += f" (worst {w.name}: {_loss_text(w)})"
+    if seeds == 1 and len(ranked) > 1:
+        text += " With one start only, other initial weights may order them differently"
     return text + "."
 
 

@@ -1,10 +1,12 @@
 """The activation study over several initial-weight seeds, and the deep vanishing-gradient example.
 
 One study is not one run per activation: a single draw of initial weights can flatter or sink
-any activation. `seed_study` trains every activation from the same few starts (the network's
-own weights, then the same config with the next seeds), all in one batch through
-`activation_study.train_activations`. `DEEP_EXAMPLE` is an experiment of its own (data and
-network), where sigmoid's vanishing gradient shows whatever the sidebar holds.
+any activation. `Experiment.study(names, epochs, seeds=SEEDS)` trains every activation from
+the same few starts (`seed_starts`: the network's own weights, then the same config with the
+next seeds), all in one batch through `activation_study.train_activations`, name by name with
+the seeds innermost (`of_seed` picks one seed's runs back out). `DEEP_EXAMPLE` is an
+experiment of its own (data and network), where sigmoid's vanishing gradient shows whatever
+the sidebar holds.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from .activation_study import ActivationRun, layer_gradient_ratio, train_activations
+from .activation_study import ActivationRun, layer_gradient_ratio
+from .build import build_network
 from .config import ExperimentConfig
 from .datasets import Dataset
-from .experiment import build_network
 from .network import Network
 
 SEEDS = 5
@@ -37,18 +39,6 @@ def seed_starts(config: ExperimentConfig, dataset: Dataset, net: Network, seeds:
     for k in range(1, seeds):
         starts.append(build_network(replace(config, seed=config.seed + k), dataset))
     return starts
-
-
-def seed_study(starts, X, y, names, epochs: int, **kwargs) -> list[ActivationRun]:
-    """Return the runs of every name from every start, name by name (seeds innermost).
-
-    All len(names) * len(starts) runs train in one batch and see the same minibatches;
-    kwargs go to train_activations (lr, optimizer, batch_size, loss, X_test, y_test, seed,
-    regularization, reg_rate).
-    """
-    names, starts = list(names), list(starts)
-    return train_activations([s for _ in names for s in starts], X, y,
-                             [n for n in names for _ in starts], epochs, **kwargs)
 
 
 def of_seed(runs, seeds: int, index: int = 0) -> list[ActivationRun]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +10,6 @@ from nn_core.activation_study import (
     activation_cost,
     dead_share,
     default_target,
-    study_epoch_cap,
 )
 from nn_core.answers import (
     answer,
@@ -26,16 +22,9 @@ from nn_core.answers import (
 )
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.datasets import DATASET_NAMES
-from nn_core.experiment import build_dataset, build_network, input_plane
-from nn_core.seed_study import (
-    DEEP_ACTIVATIONS,
-    DEEP_EXAMPLE,
-    SEEDS,
-    gradient_ratios,
-    of_seed,
-    seed_starts,
-    seed_study,
-)
+from nn_core.experiment import Experiment
+from nn_core.seed_study import DEEP_ACTIVATIONS, DEEP_EXAMPLE, SEEDS, gradient_ratios, of_seed
+from ui import cached
 from ui.experiment import get_experiment
 from viz.activations import (
     boundaries_figure,
@@ -57,38 +46,15 @@ def costs() -> dict:
     return {name: tuple(1e6 * t for t in activation_cost(name)) for name in HIDDEN_ACTIVATIONS}
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
-def run_study(X, y, X_test, y_test, sizes, output, starts, use_bias, names, epochs, lrs,
-              optimizer, batch, loss, seed, reg, reg_rate):
-    """Train every name from every start (cached per configuration); return (runs, seconds).
-
-    With one learning rate per name (`lrs`), run i of name n uses lrs[n]."""
-    from nn_core import Network
-
-    nets = []
-    for weights, biases in starts:
-        net = Network(sizes, ["sigmoid"] * (len(sizes) - 2) + [output], use_bias=use_bias)
-        net.set_params(weights, biases)
-        nets.append(net)
-    t = time.perf_counter()
-    runs = seed_study(nets, X, y, names, epochs, lrs=[lr for lr in lrs for _ in nets],
-                      optimizer=optimizer, batch_size=batch or None, loss=loss, X_test=X_test,
-                      y_test=y_test, seed=seed, regularization=reg, reg_rate=reg_rate)
-    return runs, time.perf_counter() - t
-
-
 def study_setup(dataset_name, hidden, lr):
-    """Return (config, dataset, initial net) of the study: the experiment's unless changed."""
+    """Return the study's experiment: the session's, with these data, widths and rate."""
     c = exp.config
-    new = replace(c, dataset=dataset_name, hidden=hidden,
-                  hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden), lr=lr)
-    new, notices = new.clamp(exp.y_train.shape[1], exp.task, fallback=c)
+    study_exp, notices = exp.variant(
+        dataset=dataset_name, hidden=hidden, lr=lr,
+        hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden))
     for notice in notices:
         st.warning(notice, icon=":material/warning:")
-    if new.data_key() == c.data_key() and new.hidden == c.hidden:
-        return new, exp.dataset, exp.initial_net(), exp.plane  # keeps uploaded data / weights
-    dataset = build_dataset(new)
-    return new, dataset, build_network(new, dataset), input_plane(new, dataset)
+    return study_exp
 
 
 def parse_hidden(text):
@@ -99,13 +65,10 @@ def parse_hidden(text):
     return widths if widths else None
 
 
-def study(config, dataset, starts, names, epochs, lrs):
-    net = starts[0]
-    return run_study(dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
-                     net.layer_sizes, net.activations[-1],
-                     tuple((tuple(s.weights), tuple(s.biases)) for s in starts), net.use_bias,
-                     tuple(names), int(epochs), tuple(lrs), config.optimizer, config.batch_size,
-                     config.loss, config.seed, config.regularization, config.reg_rate)
+def study(study_exp, names, epochs, lrs, seeds=SEEDS):
+    """Every name trained from `seeds` starts, cached for all sessions: (runs, seconds)."""
+    return cached.study(study_exp.key(True), tuple(names), int(epochs), tuple(lrs), study_exp,
+                        seeds)
 
 
 # ---------- 1. the functions
@@ -249,26 +212,32 @@ if request is None:
             "shared experiment (sidebar).", icon=":material/info:")
 else:
     dataset_name, hidden, lr, names, epochs, target = request
-    config, dataset, net, plane = study_setup(dataset_name, hidden, lr)
+    study_exp = study_setup(dataset_name, hidden, lr)
+    config, dataset, net, plane = (study_exp.config, study_exp.dataset, study_exp.net,
+                                   study_exp.plane)
     names = [n for n in names if n in HIDDEN_ACTIVATIONS][:LIMITS.max_comparison_runs]
+    # A preset with fixed weights (Mazur's) has one start only: its seed draws nothing.
+    seeds = 1 if config.fixed_weights else SEEDS
     # Five seeds in one batch cost about twice one seed (bench/activations.py).
-    cap = study_epoch_cap(len(dataset.X_train), config.batch_size, net.n_params, 2 * len(names))
+    cap = study_exp.study_cap(2 * len(names))
     if epochs > cap:
-        st.info(f"{epochs} epochs of {len(names)} x {SEEDS} networks would take too long for "
+        st.info(f"{epochs} epochs of {len(names)} x {seeds} networks would take too long for "
                 f"one request; training {cap}.", icon=":material/info:")
         epochs = cap
-    starts = seed_starts(config, dataset, net)
-    with st.spinner(f"Training {len(names)} activations x {SEEDS} seeds for {epochs} epochs..."):
-        runs, seconds = study(config, dataset, starts, names, epochs, [config.lr] * len(names))
-    first = of_seed(runs, SEEDS)
+    with st.spinner(f"Training {len(names)} activations x {seeds} seeds for {epochs} epochs..."):
+        runs, seconds = study(study_exp, names, epochs, [config.lr] * len(names),
+                              seeds)
+    first = of_seed(runs, seeds)
     target = target if target > 0 else default_target(first)
     measured = measure(runs, target)
 
     sizes = "-".join(map(str, net.layer_sizes))
     batch = "full batch" if not config.batch_size else f"batch {config.batch_size}"
     st.success(
-        f"Every activation starts from **the same initial weights**, {SEEDS} times over "
-        f"({config.init} init, seeds {config.seed} to {config.seed + SEEDS - 1}), and sees the "
+        (f"Every activation starts from **the same initial weights**, {seeds} times over "
+         f"({config.init} init, seeds {config.seed} to {config.seed + seeds - 1}), and sees the "
+         if seeds > 1 else "Every activation starts from **the same initial weights** (the "
+         "preset's fixed ones: one start, so no ranges), and sees the ") +
         f"same minibatches in the same order: only the hidden layers' activation differs. "
         f"Network {sizes} ({net.activations[-1]} output), {dataset_name.replace('_', ' ')}, "
         f"{len(dataset.X_train)} training points, {config.optimizer} lr {config.lr:g}, {batch}, "
@@ -280,14 +249,14 @@ else:
     if not table["diverged"].any():
         table = table.drop(columns="diverged")  # a column of zeros says nothing
     # st.table, not st.dataframe: every column fits at 1024 px and an empty cell stays empty.
-    st.table(styled(table, SEEDS, target, has_test))
-    st.caption(f"Each row: the median over {SEEDS} seeds and its range; {range_words(SEEDS)}. "
+    st.table(styled(table, seeds, target, has_test))
+    st.caption(f"Each row: the median over {seeds} seeds and its range; {range_words(seeds)}. "
                f"**group**: 1 is the best group, the activations whose range overlaps that of "
                f"the best median (indistinguishable from it here); empty: not ranked, a seed "
                f"diverged. **epochs**: median epochs until the training loss ≤ {target:g} (the "
                f"loss target); empty: most seeds never reached it. **reached**: seeds that "
                f"reached it.")
-    st.markdown(f"**Loss per epoch** (seed {config.seed}; the table covers all {SEEDS} seeds)")
+    st.markdown(f"**Loss per epoch** (seed {config.seed}; the table covers all {seeds} seeds)")
     st.plotly_chart(loss_figure(first, target), key="act.loss_chart")
     st.markdown(f"**Decision boundaries after training** (seed {config.seed}, training points "
                 "on top)")
@@ -315,11 +284,10 @@ st.markdown(
 st.button("Run the deep example", key="act.deep", icon=":material/layers:",
           on_click=lambda: ss.update({"act.deep_request": True}))
 if ss.get("act.deep_request"):
-    deep_data = build_dataset(d)
-    deep_starts = seed_starts(d, deep_data, build_network(d, deep_data))
+    deep = Experiment(d)
     with st.spinner(f"Training {len(DEEP_ACTIVATIONS)} activations x {SEEDS} seeds, "
                     f"{len(d.hidden)} hidden layers..."):
-        deep_runs, _ = study(d, deep_data, deep_starts, DEEP_ACTIVATIONS, d.epochs,
+        deep_runs, _ = study(deep, DEEP_ACTIVATIONS, d.epochs,
                              [d.lr] * len(DEEP_ACTIVATIONS))
     deep_first = of_seed(deep_runs, SEEDS)
     deep_target = default_target(deep_first)
@@ -346,10 +314,9 @@ else:
               on_click=lambda: ss.update({"act.dead_request": ss.get("act.request")}))
     if ss.get("act.dead_request") == request:
         dead_names = ("relu", "leaky_relu")
-        dead_cap = study_epoch_cap(len(dataset.X_train), config.batch_size, net.n_params,
-                                   len(dead_names) * len(DEAD_RATES))
-        dead_runs, _ = study(config, dataset, [net], [n for n in dead_names for _ in DEAD_RATES],
-                             min(epochs, dead_cap), list(DEAD_RATES) * 2)
+        dead_cap = study_exp.study_cap(len(dead_names) * len(DEAD_RATES))
+        dead_runs, _ = study(study_exp, [n for n in dead_names for _ in DEAD_RATES],
+                             min(epochs, dead_cap), list(DEAD_RATES) * 2, seeds=1)
         counts = [dead_share(r, dataset.X_train) for r in dead_runs]
         labels = [f"{r.name}<br>lr {r.lr:g}" + (" (diverged)" if r.history.diverged else "")
                   for r in dead_runs]

@@ -168,3 +168,9 @@ def test_from_five_seeds_one_outlier_does_not_make_two_activations_alike():
     ms = [m("relu", [0.001, 0.002, 0.002, 0.003, 0.3]), m("sigmoid", [0.2, 0.21, 0.22, 0.23, 0.24])]
     assert loss_groups(ms) == [["relu"], ["sigmoid"]]
     assert "middle 3 of the 5 seeds" in range_words(5)
+
+
+def test_one_seed_claims_no_more_than_one_run():
+    text = verdict([m("sigmoid", [0.03]), m("tanh", [0.04])])
+    assert "worse in this one run: tanh" in text and "measurably" not in text
+    assert "other initial weights may order them differently" in text
