@@ -1,6 +1,7 @@
 """Fixtures for end-to-end browser tests: a real Streamlit server and headless Chromium.
 
 - ``app_url`` (session): starts ``streamlit run app.py`` on a free port, yields its base URL.
+- ``server_log`` (session): the path of that server's log (stdout and stderr).
 - ``browser`` (session): Playwright (sync API) driving Debian's /usr/bin/chromium, headless.
 - ``page`` (function): a fresh context (viewport 1400x1000) and page, closed afterwards.
 
@@ -38,7 +39,6 @@ SERVER_START_TIMEOUT_S = 60.0
 VIEWPORT = {"width": 1400, "height": 1000}
 
 _BROWSER_DIR = Path(__file__).resolve().parent
-_SERVER_LOGS: dict[str, Path] = {}  # app_url -> the server's log file
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -69,10 +69,16 @@ def _read_log(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the app_url server's log: tests read it for tracebacks."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = server_log
     cmd = [
         sys.executable,
         "-m",
@@ -108,7 +114,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         f"{url}.\n--- server log ({log_path}) ---\n{_read_log(log_path)}"
                     )
                 time.sleep(0.25)
-            _SERVER_LOGS[url] = log_path
             yield url
         finally:
             proc.terminate()
@@ -117,12 +122,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
-
-
-@pytest.fixture
-def server_log(app_url):
-    """Return a function that reads the app server's log so far (stdout and stderr)."""
-    return lambda: _SERVER_LOGS[app_url].read_text(errors="replace")
 
 
 @pytest.fixture(scope="session")
