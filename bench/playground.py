@@ -32,11 +32,13 @@ NETWORKS = {
                                     "x1,x2,x1^2,x2^2,x1*x2,sin_x1,sin_x2"),
 }
 _STAGE = "Object.values(window.__nnpg.stages)[0]"
-_SHOWN = f"() => [{_STAGE}.frames[{_STAGE}.idx].e, window.__nnpg.redraws]"
+_SHOWN = (f"() => [{_STAGE}.frames[{_STAGE}.idx].e, window.__nnpg.redraws, window.__nnpg.drawMs, "
+          f"{_STAGE}.frames[{_STAGE}.frames.length - 1].e]")
 
 
 def play_once(browser, server, query, seconds):
-    """Return (server CPU s per s of play, kB per s sent, epochs shown per s, redraws per s)."""
+    """Return (server CPU s per s of play, kB per s sent, epochs shown per s, redraws per s,
+    ms per redraw in the browser, server CPU ms per epoch)."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     sent = [0]
 
@@ -52,20 +54,25 @@ def play_once(browser, server, query, seconds):
     # measure in steady play, after the first chunk has arrived
     page.wait_for_function(f"() => {_STAGE}.playing && {_STAGE}.frames[{_STAGE}.idx].e > 3",
                            timeout=60_000)
+    # Playwright's sync API hands over websocket events during its own calls: evaluate first
+    e0, r0, ms0, q0 = page.evaluate(_SHOWN)
     cpu0, bytes0, t0 = server.cpu(), sent[0], time.monotonic()
-    e0, r0 = page.evaluate(_SHOWN)
-    time.sleep(seconds)
+    page.wait_for_timeout(seconds * 1000)
+    e1, r1, ms1, q1 = page.evaluate(_SHOWN)
     cpu1, bytes1, t1 = server.cpu(), sent[0], time.monotonic()
-    e1, r1 = page.evaluate(_SHOWN)
     page.locator(".st-key-pg_play button:visible").first.click()  # Pause
     page.close()
-    dt = t1 - t0
-    return (cpu1 - cpu0) / dt, (bytes1 - bytes0) / dt / 1000, (e1 - e0) / dt, (r1 - r0) / dt
+    dt, trained = t1 - t0, max(q1 - q0, 1)
+    # Per epoch the server trained and sent in the window (chunks arrive ahead of the
+    # screen), times the epochs shown per second: the cost of a second of play.
+    return ((cpu1 - cpu0) / trained * (e1 - e0) / dt, (bytes1 - bytes0) / trained * (e1 - e0) / dt
+            / 1000, (e1 - e0) / dt, (r1 - r0) / dt, (ms1 - ms0) / max(r1 - r0, 1),
+            (cpu1 - cpu0) / trained * 1000)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -80,12 +87,15 @@ def main(argv=None):
             idle = (server.cpu() - idle0) / (time.monotonic() - t0)
             print(f"server CPU while idle: {idle:.3f} s/s")
             print(f"{'network':30s} {'server CPU s / s of play':>25s} {'kB/s sent':>10s} "
-                  f"{'epochs shown/s':>15s} {'redraws/s':>10s}")
+                  f"{'epochs shown/s':>15s} {'redraws/s':>10s} {'ms/redraw':>10s} "
+                  f"{'server ms/epoch':>16s}")
             for name, query in NETWORKS.items():
                 runs = [play_once(browser, server, query, args.seconds)
                         for _ in range(args.repeats)]
-                cpu, kb, eps, rps = (statistics.median(r[k] for r in runs) for k in range(4))
-                print(f"{name:30s} {cpu:25.3f} {kb:10.0f} {eps:15.1f} {rps:10.1f}")
+                cpu, kb, eps, rps, ms, per = (statistics.median(r[k] for r in runs)
+                                              for k in range(6))
+                print(f"{name:30s} {cpu:25.3f} {kb:10.0f} {eps:15.1f} {rps:10.1f} {ms:10.1f} "
+                      f"{per:16.2f}")
             browser.close()
     finally:
         server.stop()

@@ -336,6 +336,7 @@ def stage_data(exp, *, show_test: bool, discretize: bool, height: int = STAGE_HE
     if not curve["e"]:  # no history yet: the curve starts at the frame shown
         curve = {"e": [0], "lt": [frames[0]["lt"]], "ls": [frames[0]["ls"]]}
     generated = exp.config.dataset in PICKER_SETS or exp.own is not None
+    step = pv.thumb_step(exp.net.layer_sizes)
     empty = {"x": "", "y": "", "c": ""}
     mode = st.session_state.get("pg.click", "add 1")
     return {
@@ -346,8 +347,8 @@ def stage_data(exp, *, show_test: bool, discretize: bool, height: int = STAGE_HE
         "sizes": list(exp.net.layer_sizes),
         "inputs": list(exp.dataset.feature_names),
         "all_features": list(FEATURES) if generated and plane is not None else [],
-        "feature_pics": pv.feature_pictures(plane.domain) if plane is not None else {},
-        "thumb": pv.THUMB, "grid": pv.GRID, "shades": pv.SHADES,
+        "feature_pics": pv.feature_pictures(plane.domain, step) if plane is not None else {},
+        "thumb": pv.GRID // step, "grid": pv.GRID, "shades": pv.SHADES,
         "palettes": {"hidden": pv.b64(pv.diverging_palette()), "output": pv.b64(col.palette())},
         "single_out": not col.classes,
         "use_bias": bool(exp.net.use_bias),

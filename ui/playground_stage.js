@@ -2,7 +2,7 @@
 // and the loss, painted on one canvas. It plays the epochs the server sends (one frame each)
 // and asks for the next chunk before it runs out; clicks on an edge, a node, a feature or the
 // plane go back to Python as trigger values. Nothing is fetched from anywhere.
-const G = (window.__nnpg = window.__nnpg || { stages: {}, redraws: 0 });
+const G = (window.__nnpg = window.__nnpg || { stages: {}, redraws: 0, drawMs: 0 });
 const FEATURE_LABELS = { x1: "X₁", x2: "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂",
   sin_x1: "sin(X₁)", sin_x2: "sin(X₂)" };
 const POS = [8, 119, 189], NEG = [245, 147, 34];
@@ -31,6 +31,24 @@ function picture(codes, offset, n, palette, flip, into) {
       const code = codes[offset + r * n + q], o = (row * n + q) * 4;
       img.data[o] = palette[3 * code]; img.data[o + 1] = palette[3 * code + 1];
       img.data[o + 2] = palette[3 * code + 2]; img.data[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+  return c;
+}
+
+function atlas(codes, count, n, palette, c) {
+  // `count` n x n pictures stacked in one canvas: one putImageData for all of a frame's neurons.
+  if (c.width !== n || c.height !== n * count) { c.width = n; c.height = n * count; }
+  const ctx = c.getContext("2d"), img = ctx.createImageData(n, n * count), px = img.data;
+  for (let k = 0; k < count; k++) {
+    for (let r = 0; r < n; r++) {
+      const row = k * n + (n - 1 - r);  // x2 grows upwards
+      for (let q = 0; q < n; q++) {
+        const code = codes[(k * n + r) * n + q], o = (row * n + q) * 4;
+        px[o] = palette[3 * code]; px[o + 1] = palette[3 * code + 1];
+        px[o + 2] = palette[3 * code + 2]; px[o + 3] = 255;
+      }
     }
   }
   ctx.putImageData(img, 0, 0);
@@ -74,6 +92,12 @@ function layout(st) {
   return g;
 }
 
+function curve(ctx, e) {
+  const mx = (e.ax + e.bx) / 2;
+  ctx.moveTo(e.ax, e.ay);
+  ctx.bezierCurveTo(mx, e.ay, mx, e.by, e.bx, e.by);
+}
+
 function bez(e, t) {
   const mx = (e.ax + e.bx) / 2, u = 1 - t;
   return [u * u * u * e.ax + 3 * u * u * t * mx + 3 * u * t * t * mx + t * t * t * e.bx,
@@ -89,21 +113,30 @@ function draw(st) {
   ctx.font = "13px sans-serif";
   const W = (f._w = f._w || dec(f.w, "f4")), B = (f._b = f._b || dec(f.b, "f4"));
   const sel = d.selected || {};
-  // edges, thin first
-  const order = g.edges.slice().sort((a, b) => Math.abs(W[a.w]) - Math.abs(W[b.w]));
-  for (const e of order) {
-    const v = W[e.w], a = Math.min(1, Math.abs(v));
-    const chosen = sel.k === "w" && sel.l === e.l && sel.i === e.i && sel.j === e.j;
-    ctx.beginPath();
-    ctx.moveTo(e.ax, e.ay);
-    const mx = (e.ax + e.bx) / 2;
-    ctx.bezierCurveTo(mx, e.ay, mx, e.by, e.bx, e.by);
-    if (chosen) {
+  // Edges in buckets of |w| (20 steps of 0.25 up to TF Playground's full width at 5), one
+  // path per sign and bucket: a big net's 1,400 edges are 40 strokes, not 1,400.
+  const buckets = {};
+  for (const e of g.edges) {
+    const v = W[e.w];
+    if (sel.k === "w" && sel.l === e.l && sel.i === e.i && sel.j === e.j) {
+      ctx.beginPath(); curve(ctx, e);
       ctx.strokeStyle = "rgba(255,196,0,0.8)"; ctx.lineWidth = 12; ctx.stroke();
     }
-    ctx.strokeStyle = Number.isFinite(v) ? signColour(v, 0.25 + 0.75 * a) : "#ccc";
-    ctx.lineWidth = 1 + 9 * Math.min(1, Math.abs(v) / 5);  // TF Playground's scale: |w| 0..5
-    ctx.stroke();
+    const k = Number.isFinite(v) ? Math.min(19, Math.floor(Math.abs(v) / 0.25)) : -1;
+    const id = (v >= 0 ? "+" : "-") + k;
+    (buckets[id] = buckets[id] || []).push(e);
+  }
+  for (let k = -1; k < 20; k++) {
+    for (const sign of ["+", "-"]) {
+      const list = buckets[sign + k];
+      if (!list) continue;
+      const mid = (k + 0.5) * 0.25;
+      ctx.beginPath();
+      for (const e of list) curve(ctx, e);
+      ctx.strokeStyle = k < 0 ? "#ccc" : signColour(sign === "+" ? 1 : -1, 0.25 + 0.75 * Math.min(1, mid));
+      ctx.lineWidth = k < 0 ? 1 : 1 + 9 * Math.min(1, mid / 5);  // TF Playground's scale: |w| 0..5
+      ctx.stroke();
+    }
   }
   const S = g.S, hpal = st.hpal, opal = st.opal;
   // features (inputs)
@@ -123,13 +156,17 @@ function draw(st) {
   // hidden and output neurons
   const hc = f.h ? (f._h = f._h || dec(f.h)) : null, nc = f.n ? (f._n = f._n || dec(f.n)) : null;
   let k = 0, bi = 0;
-  const T = d.thumb * d.thumb, n = d.sizes.length;
+  const t = d.thumb, n = d.sizes.length;
+  const nHidden = d.sizes.slice(1, -1).reduce((a, b) => a + b, 0);
+  const hAtlas = hc && nHidden ? atlas(hc, nHidden, t, hpal, st.slot("hidden")) : null;
+  const oAtlas = nc ? atlas(nc, d.sizes[n - 1] > 1 && !d.single_out ? d.sizes[n - 1] : 1, t,
+    d.single_out ? opal : hpal, st.slot("out")) : null;
   for (let l = 1; l < n; l++) {
     const out = l === n - 1;
     g.nodes[l].forEach((node, j) => {
       const x = node.x - S / 2, y = node.y - S / 2;
-      if (!out && hc) ctx.drawImage(picture(hc, k * T, d.thumb, hpal, true, st.slot("h" + k)), x, y, S, S);
-      else if (out && nc) ctx.drawImage(picture(nc, j * T, d.thumb, d.single_out ? opal : hpal, true, st.slot("o" + j)), x, y, S, S);
+      if (!out && hAtlas) ctx.drawImage(hAtlas, 0, k * t, t, t, x, y, S, S);
+      else if (out && oAtlas) ctx.drawImage(oAtlas, 0, (d.single_out ? 0 : j) * t, t, t, x, y, S, S);
       else { ctx.fillStyle = "#fff"; ctx.fillRect(x, y, S, S); }
       const chosen = sel.k === "b" && sel.l === l - 1 && sel.j === j;
       ctx.lineWidth = chosen ? 4 : 1; ctx.strokeStyle = chosen ? "rgba(255,176,0,1)" : "#222";
@@ -157,13 +194,16 @@ function drawPanel(st, f) {
   ctx.fillText(`Training loss ${fmtLoss(f.lt)}`, g.panel.x, g.panel.y + 40);
   // the loss curve so far: train dark, test grey
   const cx = g.panel.x + 150, cw = g.P - 150, cy = g.panel.y + 4, ch = 52;
-  const c = st.curve, top = Math.max(1e-9, ...c.lt.filter(Number.isFinite), ...c.ls.filter(Number.isFinite));
+  // the curve spans its own range, so a slow start still shows it going down
+  const c = st.curve, all = c.lt.concat(c.ls).filter(Number.isFinite);
+  const top = Math.max(...all, 1e-9), bottom = Math.min(...all, top), span = Math.max(top - bottom, 1e-9);
   const last = c.e.length ? c.e[c.e.length - 1] || 1 : 1;
+  ctx.strokeStyle = "#ddd"; ctx.lineWidth = 1; ctx.strokeRect(cx, cy, cw, ch);
   for (const [ys, colour] of [[c.ls, "#999"], [c.lt, "#222"]]) {
     ctx.beginPath(); ctx.strokeStyle = colour; ctx.lineWidth = 1.5;
     ys.forEach((v, i) => {
       if (!Number.isFinite(v)) return;
-      const x = cx + (c.e[i] / last) * cw, y = cy + ch - (v / top) * ch;
+      const x = cx + (c.e[i] / last) * cw, y = cy + ch - ((v - bottom) / span) * ch;
       i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
     });
     ctx.stroke();
@@ -295,7 +335,12 @@ function tick(st, now) {
     st.canvas.style.width = st.g.W + "px"; st.canvas.style.height = st.g.H + "px";
     st.dirty = true;
   }
-  if (st.dirty) { st.dirty = false; draw(st); }
+  if (st.dirty) {
+    st.dirty = false;
+    const t0 = performance.now();
+    draw(st);
+    G.drawMs += performance.now() - t0;  // the bench reports the time a redraw takes
+  }
 }
 
 function onPauseClick(ev) {

@@ -18,8 +18,15 @@ from viz.colors import CLASS_COLOURS, NEGATIVE, NEUTRAL, POSITIVE
 from viz.training import SHADES, output_codes, output_range
 
 GRID = 40  # the output plane's resolution (the canvas smooths it)
-THUMB_STEP = 2  # a neuron's picture takes every 2nd grid point: 20 x 20
+THUMB_STEP = 2  # a neuron's picture takes every 2nd grid point: 20 x 20 ...
 THUMB = GRID // THUMB_STEP
+SMALL_STEP = 4  # ... or every 4th, 10 x 10 (TF Playground's), for nets of many small nodes
+MANY_NEURONS = 16  # hidden neurons beyond which nodes are drawn small
+
+
+def thumb_step(layer_sizes) -> int:
+    """Return the grid step of the neurons' pictures for this network."""
+    return SMALL_STEP if sum(layer_sizes[1:-1]) > MANY_NEURONS else THUMB_STEP
 LEVELS = 255  # codes 0..254 on the diverging palette; 127 is zero
 CURVE_POINTS = 300  # the loss curve is thinned to this many points
 
@@ -89,18 +96,18 @@ def grid_points(domain) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def _thumb(values) -> np.ndarray:
-    """Return a (GRID*GRID,) array's THUMB x THUMB picture."""
-    return np.asarray(values).reshape(GRID, GRID)[::THUMB_STEP, ::THUMB_STEP]
+def _thumb(values, step=THUMB_STEP) -> np.ndarray:
+    """Return a (GRID*GRID,) array's (GRID/step)^2 picture."""
+    return np.asarray(values).reshape(GRID, GRID)[::step, ::step]
 
 
-def feature_pictures(domain) -> dict:
+def feature_pictures(domain, step=THUMB_STEP) -> dict:
     """Return every input feature's picture over the plane, each on its own [-max, max]."""
     values = feature_matrix(grid_points(domain), FEATURES)
     pics = {}
     for j, name in enumerate(FEATURES):
         v = values[:, j]
-        pics[name] = b64(_thumb(signed_codes(v, float(np.max(np.abs(v))) or 1.0)))
+        pics[name] = b64(_thumb(signed_codes(v, float(np.max(np.abs(v))) or 1.0), step))
     return pics
 
 
@@ -115,11 +122,11 @@ def layer_outputs(net, inputs) -> list:
     return outs
 
 
-def _thumbs(a) -> np.ndarray:
-    """Return the THUMB x THUMB pictures of a layer's grid activations (GRID*GRID, n) as
-    codes, one picture after another."""
+def _thumbs(a, step=THUMB_STEP) -> np.ndarray:
+    """Return the pictures of a layer's grid activations (GRID*GRID, n) as codes, one
+    (GRID/step)^2 picture after another."""
     n = a.shape[1]
-    return signed_codes(a.reshape(GRID, GRID, n)[::THUMB_STEP, ::THUMB_STEP].transpose(2, 0, 1))
+    return signed_codes(a.reshape(GRID, GRID, n)[::step, ::step].transpose(2, 0, 1))
 
 
 def frame(net, inputs, colours: OutputColours | None, epoch: int, train_loss, test_loss) -> dict:
@@ -130,13 +137,15 @@ def frame(net, inputs, colours: OutputColours | None, epoch: int, train_loss, te
          "lt": _number(train_loss), "ls": _number(test_loss)}
     if inputs is not None and colours is not None:
         outs = layer_outputs(net, inputs)
-        f["h"] = b64(np.concatenate([_thumbs(a).ravel() for a in outs[:-1]])) if len(outs) > 1 else ""
+        step = thumb_step(net.layer_sizes)
+        f["h"] = (b64(np.concatenate([_thumbs(a, step).ravel() for a in outs[:-1]]))
+                  if len(outs) > 1 else "")
         out = outs[-1]
         codes = colours.codes(out)
         f["o"] = b64(codes)
         # One output: its node shows the output plane small. Several (softmax): each node its
         # own class probability, 0 grey to 1 blue.
-        f["n"] = b64(_thumb(codes) if not colours.classes else _thumbs(out))
+        f["n"] = b64(_thumb(codes, step) if not colours.classes else _thumbs(out, step))
     return f
 
 
