@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
 import streamlit as st
 
 from nn_core import ACTIVATIONS, HIDDEN_ACTIVATIONS
@@ -14,13 +11,11 @@ from nn_core.activation_study import (
     dead_share,
     default_target,
     epochs_to_target,
-    study_epoch_cap,
     summarize,
-    train_activations,
 )
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.datasets import DATASET_NAMES
-from nn_core.experiment import build_dataset, build_network, input_plane
+from ui import cached
 from ui.experiment import get_experiment
 from viz.activations import (
     boundaries_figure,
@@ -42,33 +37,15 @@ def costs() -> dict:
     return {name: tuple(1e6 * t for t in activation_cost(name)) for name in HIDDEN_ACTIVATIONS}
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
-def run_study(X, y, X_test, y_test, sizes, output, weights, biases, use_bias, names, epochs,
-              lrs, optimizer, batch, loss, seed, reg, reg_rate):
-    """Train one network per activation (cached per configuration); return (runs, seconds)."""
-    from nn_core import Network
-
-    net = Network(sizes, ["sigmoid"] * (len(sizes) - 2) + [output], use_bias=use_bias)
-    net.set_params(weights, biases)
-    t = time.perf_counter()
-    runs = train_activations(net, X, y, names, epochs, lrs=lrs, optimizer=optimizer,
-                             batch_size=batch or None, loss=loss, X_test=X_test, y_test=y_test,
-                             seed=seed, regularization=reg, reg_rate=reg_rate)
-    return runs, time.perf_counter() - t
-
-
 def study_setup(dataset_name, hidden, lr):
-    """Return (config, dataset, initial net) of the study: the experiment's unless changed."""
+    """Return the study's experiment: the session's, with these data, widths and rate."""
     c = exp.config
-    new = replace(c, dataset=dataset_name, hidden=hidden,
-                  hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden), lr=lr)
-    new, notices = new.clamp(exp.y_train.shape[1], exp.task, fallback=c)
+    study_exp, notices = exp.variant(
+        dataset=dataset_name, hidden=hidden, lr=lr,
+        hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden))
     for notice in notices:
         st.warning(notice, icon=":material/warning:")
-    if new.data_key() == c.data_key() and new.hidden == c.hidden:
-        return new, exp.dataset, exp.initial_net(), exp.plane  # keeps uploaded data / weights
-    dataset = build_dataset(new)
-    return new, dataset, build_network(new, dataset), input_plane(new, dataset)
+    return study_exp
 
 
 def parse_hidden(text):
@@ -79,11 +56,8 @@ def parse_hidden(text):
     return widths if widths else None
 
 
-def study(config, dataset, net, names, epochs, lrs):
-    return run_study(dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
-                     net.layer_sizes, net.activations[-1], net.weights, net.biases, net.use_bias,
-                     tuple(names), int(epochs), tuple(lrs), config.optimizer, config.batch_size,
-                     config.loss, config.seed, config.regularization, config.reg_rate)
+def study(study_exp, names, epochs, lrs):
+    return cached.study(study_exp.key(True), tuple(names), int(epochs), tuple(lrs), study_exp)
 
 
 # ---------- 1. the functions
@@ -177,15 +151,16 @@ if request is None:
     st.stop()
 
 dataset_name, hidden, lr, names, epochs, target = request
-config, dataset, net, plane = study_setup(dataset_name, hidden, lr)
+study_exp = study_setup(dataset_name, hidden, lr)
+config, dataset, net, plane = study_exp.config, study_exp.dataset, study_exp.net, study_exp.plane
 names = [n for n in names if n in HIDDEN_ACTIVATIONS][:LIMITS.max_comparison_runs]
-cap = study_epoch_cap(len(dataset.X_train), config.batch_size, net.n_params, len(names))
+cap = study_exp.study_cap(len(names))
 if epochs > cap:
     st.info(f"{epochs} epochs of {len(names)} networks would take too long for one request; "
             f"training {cap}.", icon=":material/info:")
     epochs = cap
 with st.spinner(f"Training {len(names)} networks for {epochs} epochs..."):
-    runs, seconds = study(config, dataset, net, names, epochs, [config.lr] * len(names))
+    runs, seconds = study(study_exp, names, epochs, [config.lr] * len(names))
 target = target if target > 0 else default_target(runs)
 
 sizes = "-".join(map(str, net.layer_sizes))
@@ -253,8 +228,8 @@ st.button("Measure dead units at several learning rates", key="act.dead_button",
 if ss.get("act.dead_request") == request:
     dead_names = [n for n in ("relu", "leaky_relu") for _ in DEAD_RATES]
     dead_rates = list(DEAD_RATES) * 2
-    dead_runs, _ = study(config, dataset, net, dead_names, min(epochs, study_epoch_cap(
-        len(dataset.X_train), config.batch_size, net.n_params, len(dead_names))), dead_rates)
+    dead_runs, _ = study(study_exp, dead_names, min(epochs, study_exp.study_cap(len(dead_names))),
+                         dead_rates)
     counts = [dead_share(r, dataset.X_train) for r in dead_runs]
     labels = [f"{r.name}<br>lr {r.lr:g}" + (" (diverged)" if r.history.diverged else "")
               for r in dead_runs]
