@@ -163,7 +163,7 @@ def test_each_student_keeps_their_replica_and_survives_a_dead_one(browser, class
         assert replica_of(ctx_a) == replica_of(ctx_b) != dead
         visit(a, "Feedforward")
         assert "?" + url_a.split("?")[1] in a.url
-        assert a.get_by_label("Weight seed").input_value() == "7"  # A's link: seed=7
+        assert a.get_by_role("spinbutton", name="Weight seed").input_value() == "7"  # A's link: seed=7
         screenshot(a, "classroom_recovered_after_replica_died")
     finally:
         ctx_a.close()
