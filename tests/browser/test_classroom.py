@@ -53,7 +53,7 @@ def upload(page, name, data):
     uploader.locator('input[type="file"]').set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": data})
     wait_for_app_idle(page)
-    expect(page.get_by_text(f"Loaded {name}")).to_be_visible()
+    expect(page.get_by_text(f"Loaded {name}")).to_be_visible(timeout=30_000)
 
 
 def downloaded_data(page) -> bytes:
