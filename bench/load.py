@@ -217,7 +217,7 @@ async def session(i, port, args, times, errors, done: asyncio.Event, all_done, f
     try:
         query = "&".join(q for q in (args.query, f"seed={i}" if args.distinct_seeds else "") if q)
         await act("open", lambda: s.connect(query))
-        for title in [t for t in s.pages if t != "Home"] + ["Home"]:
+        for title in [t for t in s.pages if t != "Playground"] + ["Playground"]:
             await think()
             await act("page", lambda title=title: s.switch_page(title))
             for key in ([STEP_KEYS[title]] * args.steps if title in STEP_KEYS else []):
