@@ -138,7 +138,7 @@ def test_each_student_keeps_their_replica_and_survives_a_dead_one(browser, class
         assert {replica_of(ctx_a), replica_of(ctx_b)} == {"r1", "r2"}, "one student per replica"
         upload(a, "class_a.csv", CSV_A)
         upload(b, "class_b.csv", CSV_B)
-        for title in ("Network graph", "Feedforward", "Home"):
+        for title in ("Network graph", "Feedforward", "Playground"):
             visit(a, title)
             visit(b, title)
         assert rows(downloaded_data(a)) == rows(CSV_A)
