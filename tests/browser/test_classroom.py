@@ -47,7 +47,16 @@ def rows(text: bytes) -> list:
     return sorted(out)
 
 
+def open_sidebar(page):
+    """Expand the sidebar if this page starts with it collapsed (the Playground does)."""
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible(timeout=30_000)
+
+
 def upload(page, name, data):
+    open_sidebar(page)
     page.get_by_text("Files: your data and networks").click()
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload data (CSV)")
     uploader.locator('input[type="file"]').set_input_files(
@@ -58,6 +67,7 @@ def upload(page, name, data):
 
 def downloaded_data(page) -> bytes:
     expander = page.get_by_text("Files: your data and networks")
+    open_sidebar(page)
     button = page.get_by_role("button", name="Download the data (CSV)")
     if not button.is_visible():
         expander.click()
@@ -67,6 +77,7 @@ def downloaded_data(page) -> bytes:
 
 
 def visit(page, title):
+    open_sidebar(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
     wait_for_app_idle(page, timeout_ms=60_000)
     assert_no_exception(page)
@@ -132,13 +143,14 @@ def test_each_student_keeps_their_replica_and_survives_a_dead_one(browser, class
     ctx_b = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     try:
         a, b = ctx_a.new_page(), ctx_b.new_page()
-        open_page(a, classroom.url, "?lr=3.0&seed=7", timeout_ms=60_000)
+        # Pages with the sidebar open (the Playground, the front page, collapses it).
+        open_page(a, classroom.url, "network_graph?lr=3.0&seed=7", timeout_ms=60_000)
         wait_for_students(classroom, 1)  # so that B goes to the other replica
-        open_page(b, classroom.url, "?seed=11", timeout_ms=60_000)
+        open_page(b, classroom.url, "network_graph?seed=11", timeout_ms=60_000)
         assert {replica_of(ctx_a), replica_of(ctx_b)} == {"r1", "r2"}, "one student per replica"
         upload(a, "class_a.csv", CSV_A)
         upload(b, "class_b.csv", CSV_B)
-        for title in ("Network graph", "Feedforward", "Playground"):
+        for title in ("Feedforward", "Backprop", "Network graph"):
             visit(a, title)
             visit(b, title)
         assert rows(downloaded_data(a)) == rows(CSV_A)
