@@ -108,6 +108,25 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
     assert "Traceback" not in log and "Exception" not in log, log[-3000:]
 
 
+def test_six_layers_of_eight_play_and_the_updates_per_second_are_printed(app_url, page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_page(page, app_url + "/?hidden=8,8,8,8,8,8&acts=tanh")
+    page.wait_for_function(f"() => window.__nnpg && {_STAGE} && {_STAGE}.g", timeout=30_000)
+    _play_button(page).click()
+    page.wait_for_function(f"() => {_STAGE}.playing && {_STAGE}.frames[{_STAGE}.idx].e > 5",
+                           timeout=60_000)
+    first, t0 = _shown(page), time.monotonic()
+    page.wait_for_timeout(4000)
+    second, t1 = _shown(page), time.monotonic()
+    print(f"\nPlayground, 6 layers of 8: {(second['epoch'] - first['epoch']) / (t1 - t0):.1f} "
+          "visible updates (epochs) per second")
+    assert second["epoch"] > first["epoch"] and second["o"] != first["o"]
+    screenshot(page, "playground_6x8_playing", full_page=False)
+    _play_button(page).click()
+    page.wait_for_function(f"() => !{_STAGE}.playing", timeout=30_000)
+    assert_no_exception(page)
+
+
 def test_click_an_edge_then_a_new_value_changes_the_output(app_url, page, server_log):
     _open(page, app_url)
     before = _shown(page)
