@@ -378,7 +378,7 @@ def _main(shuffled, bias) -> str:
         "        if not np.isfinite(loss):",
         '            print(f"epoch {epoch}: the loss is NaN or infinite, the weights blew up.")',
         '            print("Training stops here; a smaller LEARNING_RATE descends smoothly.")',
-        "            break",
+        "            return nn  # its outputs are no result worth printing",
         "        if epoch % PRINT_EVERY == 0 or epoch == EPOCHS:",
         '            print(f"epoch {epoch} loss {loss}")',
         '    print("The output for each training input:")',
