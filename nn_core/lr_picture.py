@@ -131,7 +131,7 @@ def outcome(t, t_min: float) -> str:
     return "converging"
 
 
-def _floor(line: _Line, lo: float, hi: float, iterations: int = 40) -> float:
+def _floor(line: _Line, lo: float, hi: float, iterations: int = 30) -> float:
     """Return the t of the lowest loss in [lo, hi] (golden-section search: one valley)."""
     g = (math.sqrt(5) - 1) / 2
     a, b = lo, hi
@@ -161,7 +161,7 @@ def path(line: _Line, name: str, lr: float, t_min: float, steps: int, far: float
     return Path(name, lr, ts, np.array([line.value(v) for v in ts]), outcome(ts, t_min))
 
 
-def line_picture(net: Network, X, y, loss: str, steps: int = 8, points: int = 121,
+def line_picture(net: Network, X, y, loss: str, steps: int = 8, points: int = 81,
                  extra_lrs=()) -> LinePicture:
     """Return the loss along the steepest-descent line and the paths of RATES on it (and of
     each rate in `extra_lrs`, named "your lr", e.g. the experiment's own)."""
