@@ -12,8 +12,11 @@ from tests.browser.helpers import (
     wait_for_plotly,
 )
 
+# The replay is the chart with an animation slider (the page has other charts below it).
+_REPLAY_JS = """Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .find(gd => gd._fullLayout && (gd._fullLayout.sliders || []).length)"""
 _STATE_JS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = """ + _REPLAY_JS + """;
   const plane = gd._fullData.find(t => t.marker && t.marker.symbol === 'square');
   const edges = gd._fullData.filter(t => t.mode === 'lines' && t.xaxis === 'x')
                             .map(t => t._length).join(',');
@@ -25,16 +28,17 @@ _STATE_JS = """() => {
 def test_train_then_play_the_replay(app_url, page):
     open_page(page, app_url, "training")
     assert_no_exception(page)
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_for_app_idle(page, timeout_ms=60_000)
     wait_for_plotly(page)
+    page.wait_for_function("() => " + _REPLAY_JS + " !== undefined", timeout=60_000)
     assert_no_exception(page)
     before = page.evaluate(_STATE_JS)
     assert before["title"].startswith("<b>Epoch 0</b>"), before["title"]
 
     page.locator(".updatemenu-button", has_text="Play").click()
     page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 0",
+        "() => (" + _REPLAY_JS + ")._fullLayout.sliders[0].active > 0",
         timeout=10_000)
     page.wait_for_timeout(1500)
     screenshot(page, "training_replay_playing")
