@@ -28,6 +28,7 @@ from viz.network_graph import (
     node_names,
     node_positions,
 )
+from viz.unchecked import figure
 
 SHADES = 31  # TF Playground draws the output with 31 shades
 MAX_FRAMES = 120
@@ -288,7 +289,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
-    return go.Figure(fig)
+    # Built from the arrays and dicts above: Plotly's validation of every frame's traces was
+    # most of the figure's cost (viz/unchecked.py).
+    return figure(**fig)
 
 
 def _caption(history, epoch):
