@@ -68,14 +68,12 @@ def comparison_table(runs, kind, label) -> None:
             "train accuracy": 100 * h.accuracy_list[-1] if ok and h.accuracy_list else None,
         })
     table = pd.DataFrame(rows).set_index(label)
-    left, right = st.columns([3, 2])
-    with left:
-        # st.table: an empty cell stays empty and long verdicts wrap instead of being cut.
-        st.table(table.style.format({"final train loss": "{:.4g}", "final test loss": "{:.4g}",
-                                     "train accuracy": "{:.1f}%"}, na_rep=""))
-    with right:
-        start = runs[0].history.initial_loss if runs else None
-        words = definitions(start)
-        used = [w for w in LABELS if any(w in r.labels for r in runs)]
+    # st.table: an empty cell stays empty and long verdicts wrap instead of being cut.
+    st.table(table.style.format({"final train loss": "{:.4g}", "final test loss": "{:.4g}",
+                                 "train accuracy": "{:.1f}%"}, na_rep=""))
+    start = runs[0].history.initial_loss if runs else None
+    words = definitions(start)
+    used = [w for w in LABELS if any(w in r.labels for r in runs)]
+    with st.container(border=True):
         st.markdown("**What each verdict means** (computed from each run's recorded losses)")
         st.markdown("\n".join(f"- **{w}**: {words[w]}" for w in used or LABELS))

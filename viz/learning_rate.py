@@ -19,15 +19,15 @@ PATH_COLOURS = ("#0072B2", "#009E73", "#E69F00", "#D55E00", "#CC79A7")
 
 def path_title(path, one_step_lr: float) -> str:
     times = path.lr / one_step_lr
-    return f"{path.name}: η = {path.lr:.3g} ({times:.2g}× one-step)<br><b>{path.outcome}</b>"
+    return f"{path.name}<br>η = {path.lr:.3g} ({times:.2g}× one-step)<br><b>{path.outcome}</b>"
 
 
-def line_figure(picture, steps: int = 8, height_per_row: int = 260, cols: int = 3) -> go.Figure:
+def line_figure(picture, steps: int = 8, height_per_row: int = 300, cols: int = 3) -> go.Figure:
     """Return one panel per path with the first `steps` steps drawn on the loss curve."""
     paths = picture.paths
     rows = max(1, math.ceil(len(paths) / cols))
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, horizontal_spacing=0.04,
-                        vertical_spacing=0.2,
+                        vertical_spacing=0.28,
                         subplot_titles=[path_title(p, picture.one_step_lr) for p in paths])
     lo, hi = float(picture.t[0]), float(picture.t[-1])
     ymax = float(np.nanmax(picture.loss))
@@ -62,7 +62,7 @@ def line_figure(picture, steps: int = 8, height_per_row: int = 260, cols: int = 
     fig.update_yaxes(title_text="loss", row=1, col=1)
     if rows > 1:
         fig.update_yaxes(title_text="loss", row=2, col=1)
-    fig.update_annotations(font=dict(size=13))
-    fig.update_layout(height=60 + height_per_row * rows, plot_bgcolor="white",
-                      margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_annotations(font=dict(size=12, color="#333"))
+    fig.update_layout(height=80 + height_per_row * rows, plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=80, b=10))
     return fig
