@@ -17,7 +17,7 @@ import numpy as np
 
 from .network import Network
 from .optimizers import make_optimizer
-from .training import History, train
+from .training import History, Snapshot, train
 
 # What each kind of comparison varies, and how its values read on a legend.
 KINDS = {
@@ -96,7 +96,7 @@ def judge(history: History) -> tuple[str, str]:
         return "oscillates", f"{word}: the loss rose in {rises} of {loss.size} epochs"
     if ratio > 1.0:
         return "oscillates", f"loss ended higher than it started ({start:.3g} to {end:.3g})"
-    jump = _first_jump(history)
+    jump = history.overshoot_epoch()
     if jump is not None:
         return "overshoots", (f"overshoots (loss jumps up at epoch {jump}), then "
                               f"{start:.3g} to {end:.3g}")
@@ -107,16 +107,6 @@ def judge(history: History) -> tuple[str, str]:
     if end > 0.05 * start and np.ptp(tail) < 1e-3 * start and ratio > 0.3:
         return "stalls", f"stalls at loss {end:.3g}"
     return "converges", f"converges: loss {start:.3g} to {end:.3g}"
-
-
-def _first_jump(history: History):
-    """Return the epoch of History.overshoot()'s first jump, or None."""
-    if history.overshoot() is None:
-        return None
-    loss = history.loss
-    before = np.concatenate([[history.initial_loss], loss[:-1]])
-    jumps = np.flatnonzero((loss > 1.2 * before) & (loss - before > 0.01 * history.initial_loss))
-    return int(history.epochs[jumps[0]]) if jumps.size else None
 
 
 def pick_epochs(epochs, max_count: int) -> list[int]:
@@ -150,7 +140,10 @@ def thin_snapshots(history: History, max_count: int) -> None:
     if len(history.snapshots) <= max_count:
         return
     keep = set(pick_epochs([s.epoch for s in history.snapshots], max_count))
-    history.snapshots[:] = [s for s in history.snapshots if s.epoch in keep]
+    # Copies: train() writes snapshots as views of one block, which the kept ones would pin.
+    history.snapshots[:] = [Snapshot(s.epoch, [w.copy() for w in s.weights],
+                                     [b.copy() for b in s.biases])
+                            for s in history.snapshots if s.epoch in keep]
 
 
 def history_columns(history: History) -> dict:
