@@ -22,6 +22,7 @@ from nn_core.checking import (
 )
 from ui.experiment import get_experiment
 from ui.stepper import fingerprint, pick_sample, reset_when_changed, stepper_controls, steps_for
+from viz.colors import MATCH_COLOURS, VERDICT_COLOURS
 from viz.stepthrough import loss_curves_figure, step_figure
 
 exp = get_experiment()
@@ -30,7 +31,6 @@ PREFIX = "bp"
 CURVE_STEPS = 60
 CURVE_ROWS = 400  # the bug zoo trains on at most this many training rows
 VERDICT_ORDER = ["good", "ok", "suspicious", "wrong"]
-VERDICT_COLOURS = {"good": "#d4edda", "ok": "#e8f4d9", "suspicious": "#fff3cd", "wrong": "#f8d7da"}
 
 st.title("Backprop")
 st.caption("Walk the chain rule backwards from the loss to the first layer, then take one "
@@ -313,6 +313,6 @@ with tab_yours:
         cmp_df = pd.DataFrame([{k: r[k] for k in ("label", "yours", "true", "abs_diff",
                                                   "match")} for r in result.rows])
         st.dataframe(cmp_df.style.map(
-            lambda v: f"background-color: {'#d4edda' if v else '#f8d7da'}", subset=["match"]),
+            lambda v: f"background-color: {MATCH_COLOURS[bool(v)]}", subset=["match"]),
             hide_index=True, key=f"{PREFIX}.chk_table", height=min(36 * (len(cmp_df) + 1), 360))
         downloads(cmp_df, "check_your_numbers", f"{PREFIX}.chk_dl")

@@ -17,7 +17,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nn_core.comparison import pick_epochs
-from viz.colors import CLASS_COLOURS, DIVERGING, NEGATIVE, NEUTRAL, POSITIVE, UNKNOWN, WHITE
+from viz.colors import (
+    NEGATIVE,
+    POSITIVE,
+    QUALITATIVE,
+    SEQUENTIAL,
+    UNKNOWN,
+    WHITE,
+    coded_scale,
+    output_codes,
+    output_range,
+)
 from viz.network_graph import (
     EDGE_GROUPS,
     bias_rings,
@@ -29,7 +39,6 @@ from viz.network_graph import (
     node_positions,
 )
 
-SHADES = 31  # TF Playground draws the output with 31 shades
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
 
@@ -119,42 +128,6 @@ def _node_labels(sizes, names, node_px):
 
 
 # ---------- the decision boundary
-def output_codes(output, lo, hi):
-    """Return uint8 colour codes of network outputs (n, k): shade 0..30 of (lo, hi) for one
-    output; for several (softmax) class c's shades c*SHADES .. c*SHADES+30 by confidence."""
-    # A weight blown up to inf gives NaN outputs: drawn as the middle shade, never as garbage.
-    output = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=(lo + hi) / 2)
-    if output.shape[1] == 1:
-        t = (output[:, 0] - lo) / max(hi - lo, 1e-12)
-        return np.rint(np.clip(t, 0, 1) * (SHADES - 1)).astype(np.uint8)
-    c = np.argmax(output, axis=1)
-    k = output.shape[1]
-    conf = (np.max(output, axis=1) - 1.0 / k) / (1.0 - 1.0 / k)  # 0 = a toss-up, 1 = certain
-    return (c * SHADES + np.rint(np.clip(conf, 0, 1) * (SHADES - 1))).astype(np.uint8)
-
-
-def colourscale(n_outputs):
-    """Return (colourscale, zmax) matching output_codes."""
-    if n_outputs == 1:
-        return DIVERGING, SHADES - 1
-    zmax = n_outputs * SHADES - 1
-    scale = []
-    for c in range(n_outputs):
-        lo, hi = c * SHADES / zmax, min((c * SHADES + SHADES - 1) / zmax, 1.0)
-        scale += [[lo, NEUTRAL], [hi, CLASS_COLOURS[c % len(CLASS_COLOURS)]]]
-    return scale, zmax
-
-
-def output_range(activation, y):
-    """Return (lo, hi) that the output's colours span: the activation's range, else the data's."""
-    if activation in ("sigmoid", "softmax"):
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
-    lo, hi = float(np.min(y)), float(np.max(y))
-    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
-
-
 def boundary_grid(plane, resolution):
     """Return (axis values, network inputs for the resolution x resolution grid)."""
     g = np.linspace(plane.domain[0], plane.domain[1], resolution)
@@ -257,7 +230,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 
     if has_plane:
         lo, hi = output_range(net.activations[-1], y_train)
-        scale, zmax = colourscale(sizes[-1])
+        scale, zmax = coded_scale(sizes[-1])
         grid, grid_inputs = boundary_grid(plane, resolution)
         gx, gy = np.meshgrid(grid, grid)
         cell_x, cell_y = b64(gx.ravel().astype(np.float32)), b64(gy.ravel().astype(np.float32))
@@ -397,10 +370,6 @@ def grad_norm_figure(history, height=300) -> go.Figure:
 
 
 # Learning rates from small (light) to large (dark); other comparisons use distinct colours.
-_SEQUENTIAL = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#b30000",
-               "#7f0000", "#4d0000", "#000000")
-_QUALITATIVE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
 _VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}
 
 
@@ -409,7 +378,7 @@ def comparison_figure(runs, kind, height=440) -> go.Figure:
 
     A diverged run ends at its last finite epoch with a red x: nothing after it is drawn.
     """
-    colours = _SEQUENTIAL if kind == "lr" else _QUALITATIVE
+    colours = SEQUENTIAL if kind == "lr" else QUALITATIVE
     fig = go.Figure()
     for n, run in enumerate(runs):
         h = run.history
