@@ -11,6 +11,7 @@ Chromium missing is a test FAILURE, never a skip: install it with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -67,11 +68,11 @@ def _read_log(path: Path) -> str:
         return "<no server log>"
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+@contextlib.contextmanager
+def serve_app(log_dir: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it after."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = log_dir / "server.log"
     cmd = [
         sys.executable,
         "-m",
@@ -115,6 +116,20 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path) -> Iterator[str]:
+    """Like app_url, but a server of its own that no test has talked to yet."""
+    with serve_app(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
