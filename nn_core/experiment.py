@@ -30,6 +30,7 @@ from .config import LIMITS, ExperimentConfig, max_epochs
 from .datasets import Dataset, load_csv
 from .network import Network
 from .optimizers import make_optimizer
+from .seed_study import seed_starts
 from .serialization import network_from_json
 from .stepthrough import StepThrough, step_through
 from .training import History, train
@@ -204,13 +205,17 @@ class Experiment:
         return min(max_epochs(len(self.X_train), b, n_params, runs=max(1, len(values)))
                    for b in batches)
 
-    def study(self, names, epochs: int, lrs=None) -> list[ActivationRun]:
-        """Return one ActivationRun per hidden activation in `names`, all trained together
-        from the initial weights (`lrs`: one learning rate per run, else the config's)."""
+    def study(self, names, epochs: int, lrs=None, seeds: int = 1) -> list[ActivationRun]:
+        """Return one ActivationRun per hidden activation in `names` and seed, all trained
+        together (`lrs`: one learning rate per name, else the config's). Seed 0 is the
+        initial weights; seeds > 1 adds the config's net with seed + 1, ... (name by name,
+        seeds innermost: nn_core.seed_study)."""
         c = self.config
         lrs = [c.lr] * len(names) if lrs is None else list(lrs)
-        return train_activations(self.initial_net(), self.X_train, self.y_train, list(names),
-                                 epochs, lrs=lrs, optimizer=c.optimizer,
+        starts = seed_starts(c, self.dataset, self.initial_net(), seeds)
+        return train_activations([s for _ in names for s in starts], self.X_train, self.y_train,
+                                 [n for n in names for _ in starts], epochs,
+                                 lrs=[lr for lr in lrs for _ in starts], optimizer=c.optimizer,
                                  batch_size=c.batch_size or None, loss=c.loss,
                                  X_test=self.X_test, y_test=self.y_test, seed=c.seed,
                                  regularization=c.regularization, reg_rate=c.reg_rate)

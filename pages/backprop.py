@@ -21,6 +21,7 @@ from nn_core.checking import (
     true_values,
 )
 from ui.experiment import get_experiment
+from ui.script_download import numpy_script_button
 from ui.stepper import fingerprint, pick_sample, reset_when_changed, step_view, steps_for
 from viz.colors import MATCH_COLOURS, VERDICT_COLOURS
 from viz.stepthrough import loss_curves_figure
@@ -195,6 +196,12 @@ with tab_yours:
                 "**your own code** produced. The playground computes the true values and shows "
                 "the first one that differs: that is where your code first goes wrong. Leave a "
                 "cell empty for a value you did not compute.")
+    numpy_script_button(
+        exp, key=f"{PREFIX}.download_script", trained=True, epochs=exp.config.epochs,
+        help="This experiment's network with its current weights, its data and training as "
+             "one plain NumPy program (the tutorial's, corrected), to run beside your own.")
+    st.caption("The script: this experiment's network with its current weights, its data and "
+               "its training, as one plain NumPy program to run beside your own.")
     options = [*CHECK_PRESETS, "session"]
     labels = {**{k: v[0] for k, v in CHECK_PRESETS.items()},
               "session": f"This experiment's network on {where}"}

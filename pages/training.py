@@ -13,6 +13,7 @@ from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
 from ui import cached
 from ui.experiment import get_experiment
+from ui.script_download import numpy_script_button
 from viz.training import comparison_figure, grad_norm_figure, replay_figure
 
 exp = get_experiment()
@@ -224,6 +225,18 @@ if history is not None and history.epoch_list:
                            file_name="training_history.csv", mime="text/csv",
                            on_click="ignore", key="train.download_history",
                            icon=":material/download:")
+        numpy_script_button(
+            exp, key="train.download_script", epochs=history.last_epoch,
+            label="NumPy script (initial)",
+            help=f"This run as one plain NumPy program: from the initial weights it trains "
+                 f"{history.last_epoch} epochs in one go, as Train does, and prints the same "
+                 f"losses. (After Continue with minibatches its shuffles differ from the "
+                 f"continued part.)")
+        numpy_script_button(
+            exp, key="train.download_script_trained", trained=True,
+            epochs=int(ss["train.epochs"]), label="NumPy script (trained)",
+            help="The trained network as one plain NumPy program: it prints its outputs "
+                 "after training on for the epochs above, as a new run from these weights.")
         st.caption("A gradient norm that shrinks layer by layer towards the input is the "
                    "vanishing gradient; one that keeps growing is heading for divergence.")
 

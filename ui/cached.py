@@ -32,10 +32,10 @@ def comparison(key: str, kind: str, values: tuple, epochs: int, _exp):
 
 
 @st.cache_data(max_entries=12, show_spinner=False)
-def study(key: str, names: tuple, epochs: int, lrs: tuple, _exp):
+def study(key: str, names: tuple, epochs: int, lrs: tuple, _exp, seeds: int = 1):
     """Experiment.study, with the seconds it took: (runs, seconds)."""
     t = time.perf_counter()
-    runs = _exp.study(names, epochs, lrs)
+    runs = _exp.study(names, epochs, lrs, seeds)
     return runs, time.perf_counter() - t
 
 

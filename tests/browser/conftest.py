@@ -1,6 +1,7 @@
 """Fixtures for end-to-end browser tests: a real Streamlit server and headless Chromium.
 
 - ``app_url`` (session): starts ``streamlit run app.py`` on a free port, yields its base URL.
+- ``server_log`` (session): the path of that server's log (stdout and stderr).
 - ``browser`` (session): Playwright (sync API) driving Debian's /usr/bin/chromium, headless.
 - ``page`` (function): a fresh context (viewport 1400x1000) and page, closed afterwards.
 
@@ -69,10 +70,10 @@ def _read_log(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def serve_app(log_dir: Path) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it after."""
+def serve_app(log_path: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port (log in log_path); yield its base URL;
+    stop it after."""
     port = _free_port()
-    log_path = log_dir / "server.log"
     cmd = [
         sys.executable,
         "-m",
@@ -119,16 +120,22 @@ def serve_app(log_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the app_url server's log: tests read it for tracebacks."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
-    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
+    with serve_app(server_log) as url:
         yield url
 
 
 @pytest.fixture
 def fresh_app_url(tmp_path: Path) -> Iterator[str]:
     """Like app_url, but a server of its own that no test has talked to yet."""
-    with serve_app(tmp_path) as url:
+    with serve_app(tmp_path / "server.log") as url:
         yield url
 
 
