@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nn_core.config import LIMITS, PRESETS, ExperimentConfig
+from nn_core.config import LIMITS, PRESETS, WIDGET_FIELDS, ExperimentConfig
 from nn_core.experiment import Experiment
 
 SESSION_KEY = "experiment"
@@ -50,9 +50,7 @@ def show_notices():
 def config_to_widgets(config: ExperimentConfig):
     """Write a config into the sidebar widgets' session state (before they are drawn)."""
     ss = st.session_state
-    for name in ("dataset", "n_points", "noise", "train_ratio", "data_seed", "output_activation",
-                 "loss", "init", "seed", "use_bias", "lr", "optimizer", "batch_size",
-                 "regularization", "reg_rate", "epochs"):
+    for name in WIDGET_FIELDS:
         ss[PREFIX + name] = getattr(config, name)
     ss[PREFIX + "features"] = list(config.features)
     ss[PREFIX + "n_hidden"] = len(config.hidden)
@@ -77,10 +75,7 @@ def config_from_widgets(current: ExperimentConfig) -> ExperimentConfig:
     hidden = tuple(int(ss.get(f"{PREFIX}width.{i}", 4)) for i in range(n_hidden))
     acts = tuple(ss.get(f"{PREFIX}act.{i}", "tanh") for i in range(n_hidden))
     fixed = current.fixed_weights
-    values = {name: get(name) for name in (
-        "dataset", "n_points", "noise", "train_ratio", "data_seed", "output_activation", "loss",
-        "init", "seed", "use_bias", "lr", "optimizer", "batch_size", "regularization",
-        "reg_rate", "epochs")}
+    values = {name: get(name) for name in WIDGET_FIELDS}
     new = replace(current, features=tuple(get("features")), hidden=hidden,
                   hidden_activations=acts, **values)
     if new.network_key()[:-1] != current.network_key()[:-1]:
