@@ -5,7 +5,8 @@ network's edges, the decision boundary and a marker on the loss curves move toge
 carry only what changes (a few array traces each: edges grouped by sign and width, one uint8
 grid of output colours, the nodes' bias rings, the loss markers), so the JSON stays small
 whatever the epoch count. The network is drawn with viz.network_graph's pieces (positions,
-edge groups, bias rings, names), so it looks as on the other pages.
+edge groups, bias rings, names), so it looks as on the other pages. (About 400 lines: the
+replay's frames, its first frame and its controls belong together.)
 """
 
 from __future__ import annotations
