@@ -1,7 +1,7 @@
 """What every page calls first: the session's experiment, with the app's navigation and
 shared sidebar drawn around the page.
 
-app.py calls `run_app(PAGES)`; a page calls `get_experiment()`. Normally app.py has drawn the
+app.py calls `run_app(pages())`; a page calls `get_experiment()`. Normally app.py has drawn the
 navigation and the sidebar before the page runs. A page file can also run alone: on a fresh
 server, Streamlit serves the first request for /<page> from the pages/ folder before app.py
 ever called st.navigation (and AppTest does so on every run after its first). Then
@@ -21,6 +21,7 @@ from ui.session import (  # noqa: F401  (re-exported: pages and app.py import th
     PREFIX,
     add_notices,
     apply_preset,
+    config_to_widgets,
     session_experiment,
     show_notices,
 )

@@ -39,6 +39,7 @@ from viz.network_graph import (
     node_names,
     node_positions,
 )
+from viz.unchecked import figure
 
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
@@ -262,7 +263,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
-    return go.Figure(fig)
+    # Built from the arrays and dicts above: Plotly's validation of every frame's traces was
+    # most of the figure's cost (viz/unchecked.py).
+    return figure(**fig)
 
 
 def _caption(history, epoch):
