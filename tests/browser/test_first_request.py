@@ -15,7 +15,7 @@ def test_a_page_link_as_a_fresh_servers_first_request(fresh_app_url, page):
     expect(page.get_by_role("heading", name="Training").first).to_be_visible()
     assert_no_exception(page)
     nav = page.get_by_test_id("stSidebarNav")
-    for title in ("Home", "Network graph", "Feedforward", "Backprop", "Activations"):
+    for title in ("Playground", "Network graph", "Feedforward", "Backprop", "Activations"):
         expect(nav.get_by_text(title, exact=True)).to_be_visible()
     expect(nav.get_by_text("app", exact=True)).to_have_count(0)  # not pages/-folder mode
     expect(page.get_by_text("3-4-1", exact=False).first).to_be_visible()  # the link's preset
