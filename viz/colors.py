@@ -27,6 +27,10 @@ QUALITATIVE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                "#7f7f7f", "#bcbd22", "#17becf")
 ACTIVATION_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                       "#e377c2", "#17becf", "#7f7f7f")
+# One distinct hue per run of a comparison (Okabe-Ito, then Tableau): never shades of one
+# colour, which a person cannot tell apart on a projector.
+RUN_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
+               "#8c564b", "#7f7f7f", "#bcbd22")
 # Learning rates from small (light) to large (dark, then red).
 SEQUENTIAL = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#b30000",
               "#7f0000", "#4d0000", "#000000")

@@ -21,8 +21,7 @@ from nn_core.comparison import pick_epochs
 from viz.colors import (
     NEGATIVE,
     POSITIVE,
-    QUALITATIVE,
-    SEQUENTIAL,
+    RUN_COLOURS,
     UNKNOWN,
     WHITE,
     coded_scale,
@@ -373,24 +372,27 @@ def grad_norm_figure(history, height=300) -> go.Figure:
     return fig
 
 
-# Learning rates from small (light) to large (dark); other comparisons use distinct colours.
 _VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}
 
 
 def comparison_figure(runs, kind, height=440) -> go.Figure:
-    """Return the runs' train loss curves together (log scale), each labelled with its verdict.
+    """Return the runs' train loss curves together (log scale), one colour each, the legend
+    ordered by the setting (learning rates small to large) and naming each run's verdict.
 
     A diverged run ends at its last finite epoch with a red x: nothing after it is drawn.
     """
-    colours = SEQUENTIAL if kind == "lr" else QUALITATIVE
+    if kind in ("lr", "batch_size"):
+        # full batch (0) is the largest batch size
+        runs = sorted(runs, key=lambda r: (r.value == 0, r.value))
     fig = go.Figure()
     for n, run in enumerate(runs):
         h = run.history
         x = np.concatenate([[0], h.epochs])
         y = np.concatenate([[h.initial_loss], h.loss])
-        colour = colours[n % len(colours)]
-        fig.add_scatter(x=x, y=y, mode="lines", name=f"{run.label}: {run.verdict}",
-                        line=dict(color=colour, width=2.5, dash=_VERDICT_DASH.get(run.verdict)),
+        colour = RUN_COLOURS[n % len(RUN_COLOURS)]
+        verdict = f": {run.verdict}" if run.verdict else ""
+        fig.add_scatter(x=x, y=y, mode="lines", name=f"{run.label}{verdict}",
+                        line=dict(color=colour, width=2.5),
                         hovertemplate=f"{run.label}, " + "epoch %{x}: loss %{y:.4g}"
                                       "<extra></extra>")
         if h.diverged:
@@ -402,7 +404,8 @@ def comparison_figure(runs, kind, height=440) -> go.Figure:
                       margin=dict(l=50, r=10, t=50, b=40),
                       title=dict(text="Train loss from the same initial weights (log scale)",
                                  x=0.01),
-                      legend=dict(title=None, x=1.01, y=1))
+                      legend=dict(title=None, orientation="h", x=0, y=-0.18,
+                                  yanchor="top", traceorder="normal"))
     fig.update_yaxes(type="log", title="loss")
     fig.update_xaxes(title="epoch")
     return fig
