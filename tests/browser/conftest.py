@@ -12,6 +12,7 @@ Chromium missing is a test FAILURE, never a skip: install it with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -68,17 +69,11 @@ def _read_log(path: Path) -> str:
         return "<no server log>"
 
 
-@pytest.fixture(scope="session")
-def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Path of the app_url server's log: tests read it for tracebacks."""
-    return tmp_path_factory.mktemp("streamlit") / "server.log"
-
-
-@pytest.fixture(scope="session")
-def app_url(server_log: Path) -> Iterator[str]:
-    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+@contextlib.contextmanager
+def serve_app(log_path: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port (log in log_path); yield its base URL;
+    stop it after."""
     port = _free_port()
-    log_path = server_log
     cmd = [
         sys.executable,
         "-m",
@@ -125,6 +120,26 @@ def app_url(server_log: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the app_url server's log: tests read it for tracebacks."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
+    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+    with serve_app(server_log) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path) -> Iterator[str]:
+    """Like app_url, but a server of its own that no test has talked to yet."""
+    with serve_app(tmp_path / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Headless Chromium (Debian's /usr/bin/chromium) via Playwright's sync API."""
     if not os.path.exists(CHROMIUM_PATH):
@@ -135,7 +150,7 @@ def browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        pytest.fail(f"playwright is not installed ({exc}): pip install -r requirements.txt")
+        pytest.fail(f"playwright is not installed ({exc}): pip install -r requirements-dev.txt")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
