@@ -103,7 +103,7 @@ def sidebar_widgets(exp):
                          key=_key("reg_rate"), **cb)
         st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"), **cb)
 
-    with st.expander("Files: your data and networks"):
+    with st.expander("Files: your data and networks", key="sidebar_files"):  # hide=files
         _files(exp)
     st.caption("The address bar always holds this experiment: copy it to share the same data "
                "and the same initial weights.")
