@@ -314,3 +314,13 @@ def test_best_choice_ties_all_count_and_divergence_is_worst():
                              "sigmoid 0.5 (lowest first).")
     lrs = _best({0.1: float("inf"), 1.0: 0.3}, (0.1, 1.0), "x")
     assert lrs.correct == (1.0,) and "lr 0.1 diverged" in lrs.detail
+
+
+def test_the_readme_example_is_a_valid_lesson():
+    readme = (LESSON_DIR / "README.md").read_text()
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    lesson = parse_lesson(example, "example")
+    assert len(lesson.steps) == 2 and lesson.n_questions == 2
+    assert lesson.hide == ("files", "preset") and lesson.lock == ("dataset",)
+    first = answer_key(lesson.steps[0].question, step_experiment(lesson.steps[0]))
+    assert first.value == pytest.approx(TUTORIAL_KEYS[2].value, abs=1e-12)

@@ -58,7 +58,7 @@ def test_walk_every_lesson_to_the_summary_one_answer_wrong(name):
         assert not at.exception
         assert header(at).startswith(f"**Lesson · Step {k + 1} of {n}**")
         assert param(at, "lesson") == name and param(at, "step") == str(k + 1)
-        assert f"#### {step.title}" in texts(at)
+        assert f"##### {step.title}" in texts(at)
         assert experiment(at).config == step.config
         if step.question is not None:
             key = key_of(step)
@@ -73,7 +73,7 @@ def test_walk_every_lesson_to_the_summary_one_answer_wrong(name):
         at.button(key="lesson.next").click().run()
     assert header(at).startswith("**Lesson · Summary**")
     q = lesson.n_questions
-    assert f"#### {q - 1} of {q} predictions within tolerance." in texts(at)
+    assert f"##### {q - 1} of {q} predictions within tolerance." in texts(at)
     table = at.dataframe[0].value
     assert list(table["right"]) == [False] + [True] * (q - 1)
 
@@ -153,7 +153,7 @@ def test_hide_and_lock_from_a_teachers_link():
     at = open_app({"lesson": "learning_rate", "hide": "lr,files", "lock": "optimizer,bogus"})
     assert param(at, "hide") == "lr,files" and param(at, "lock") == "optimizer"
     css = " ".join(h.proto.body for h in at.get("html"))
-    assert '[class~="st-key-cfg.lr"]' in css and '[class~="st-key-sidebar_files"]' in css
+    assert '[class~="st-key-cfg-lr"]' in css and '[class~="st-key-sidebar_files"]' in css
     assert "display: none" in css and "pointer-events: none" in css
     assert any("bogus" in w.value for w in at.warning)
     at.selectbox(key="cfg.optimizer").set_value("adam").run()

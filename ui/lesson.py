@@ -32,6 +32,7 @@ PREVIEW = "lesson.preview"  # a Lesson uploaded on the Lessons page, for its aut
 MESSAGE = "lesson.message"  # shown on the Lessons page: why a link did not open
 GOTO = "lesson.goto"
 PREVIEW_NAME = "preview"
+BODY_HEIGHT = 330  # px: the step's text, code, tables and question scroll inside this
 
 
 @st.cache_data(show_spinner=False)
@@ -142,7 +143,7 @@ def enter_step(k: int):
 
 
 # ---------------------------------------------------------------- engine results, cached
-@st.cache_data(max_entries=256, show_spinner="Computing the engine's answer…")
+@st.cache_data(max_entries=256, show_spinner=False)
 def cached_answer(config, question, bug):
     exp = step_experiment_for(config)
     return answer_key(question, exp, bug)
@@ -179,15 +180,17 @@ def panel():
                    on_click=enter_step, args=(k + 1,))
         close.button("Close", key="lesson.close", icon=":material/close:", width="stretch",
                      on_click=close_lesson, help="Leave the lesson (your answers are kept).")
-        if k == n:
-            _summary(lesson)
-        else:
-            _step(lesson, k, ss.setdefault(ANSWERS, {}).setdefault(lesson.name, {}))
+        # A fixed height that scrolls inside keeps the page the step points to in view below.
+        with st.container(height=BODY_HEIGHT, border=False, key="lesson_body"):
+            if k == n:
+                _summary(lesson)
+            else:
+                _step(lesson, k, ss.setdefault(ANSWERS, {}).setdefault(lesson.name, {}))
 
 
 def _step(lesson, k, answers):
     step = lesson.steps[k]
-    st.markdown(f"#### {step.title}")
+    st.markdown(f"##### {step.title}")
     numbers = step.code or step.show
     left, right = st.columns([1, 1]) if numbers else (st.container(), None)
     with left:
@@ -197,17 +200,21 @@ def _step(lesson, k, answers):
     if right is not None:
         with right:
             if step.code:
-                st.code(step.code, language="python")
-            for name in step.show:
-                caption, matrix, cols, rows = cached_show(step.config, name, step.bug)
-                _table(caption, matrix, cols, rows)
+                st.code(step.code, language="python", wrap_lines=True)
+            tables = [cached_show(step.config, name, step.bug) for name in step.show]
+            # Narrow tables side by side (X beside y, W1 beside W2), wide ones stacked.
+            narrow = sum(len(t[2]) + 1 for t in tables) <= 6
+            slots = st.columns(len(tables)) if narrow and len(tables) > 1 else \
+                [st.container() for _ in tables]
+            for slot, (caption, matrix, cols, rows) in zip(slots, tables):
+                with slot:
+                    _table(caption, matrix, cols, rows)
 
 
 def _table(caption, matrix, cols, rows):
     df = pd.DataFrame(np.asarray(matrix, float), columns=cols, index=rows)
     st.caption(caption)
-    st.dataframe(df.style.format(_fmt), height=36 * (len(df) + 1) + 3,
-                 width="content" if len(cols) <= 4 else "stretch")
+    st.dataframe(df.style.format(_fmt), width="stretch")
 
 
 def _fmt(v) -> str:
@@ -276,7 +283,7 @@ def _summary(lesson):
     asked = [(k, s) for k, s in enumerate(lesson.steps) if s.question is not None]
     n_right = sum(1 for k, _ in asked if answers.get(k, {}).get("right"))
     n_answered = sum(1 for k, _ in asked if k in answers)
-    st.markdown(f"#### {summary_sentence(n_right, n_answered, len(asked))}")
+    st.markdown(f"##### {summary_sentence(n_right, n_answered, len(asked))}")
     rows = []
     for k, s in asked:
         record = answers.get(k)

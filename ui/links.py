@@ -9,6 +9,7 @@ A locked setting is enforced on the server (enforce_locks), not only greyed out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import streamlit as st
@@ -95,9 +96,11 @@ def _selectors(names) -> list:
     out = []
     for name in names:
         for key in WIDGETS.get(name, ()):
-            # Streamlit gives every keyed element a class st-key-<key>.
-            out.append(f'[class*="st-key-{key}"]' if key.endswith(".")
-                       else f'[class~="st-key-{key}"]')
+            # Streamlit gives every keyed element a class st-key-<key>, with each character
+            # other than letters, digits, _ and - replaced by -.
+            css = re.sub(r"[^a-zA-Z0-9_-]", "-", key)
+            out.append(f'[class*="st-key-{css}"]' if key.endswith(".")
+                       else f'[class~="st-key-{css}"]')
     return out
 
 
