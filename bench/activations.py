@@ -1,4 +1,4 @@
-"""The activation study's budget (issue #6): prints figures, asserts nothing.
+"""The activation study's budget (issues #6, #10): prints figures, asserts nothing.
 
     python3 bench/activations.py [--runs 5]
 
@@ -7,6 +7,10 @@ the shared experiment's defaults otherwise) on the circle data: once trained tog
 nn_core.activation_study.train_activations (batched across the runs), once one after another
 with nn_core.train. Checks once that both give the same losses, then prints the median wall
 time and CPU time of each and the ratio sequential / batched (> 1: batching is faster).
+
+Then the page's study: the nine activations x 5 initial-weight seeds (45 runs) in one batch
+(Experiment.study(..., seeds=5), what the Activations page runs; budget 3 s), against one seed
+(9 runs) measured in the same process.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from nn_core import HIDDEN_ACTIVATIONS, train  # noqa: E402
 from nn_core.activation_study import train_activations  # noqa: E402
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment, build_network  # noqa: E402
+from nn_core.seed_study import SEEDS  # noqa: E402
 
 EPOCHS = 300
 
@@ -43,6 +48,10 @@ def batched(exp):
     return train_activations(exp.net, exp.X_train, exp.y_train, HIDDEN_ACTIVATIONS, EPOCHS,
                              lr=exp.config.lr, optimizer=exp.config.optimizer,
                              batch_size=exp.config.batch_size or None, **kw)
+
+
+def seeds(exp):
+    return exp.study(HIDDEN_ACTIVATIONS, EPOCHS, seeds=SEEDS)  # what the Activations page runs
 
 
 def sequential(exp):
@@ -83,6 +92,16 @@ def main():
         label = (f"{n_points} points ({len(exp.X_train)} train), "
                  f"{'full batch' if not batch else f'batch {batch}'}")
         print(f"{label:44s} {bw:11.2f}s {bc:5.2f}s {sw:10.2f}s {sc:5.2f}s {sw / bw:6.2f}")
+    print(f"\nthe page's study: 9 activations x {SEEDS} seeds = {9 * SEEDS} runs in one batch "
+          f"(budget 3 s) vs one seed (9 runs)")
+    print(f"{'case':44s} {'5 seeds wall':>12s} {'cpu':>6s} {'1 seed':>11s} {'cpu':>6s} "
+          f"{'ratio':>6s}")
+    for n_points, batch in ((200, 10), (500, 10)):
+        exp = setup(n_points, batch)
+        fw, fc = timed(seeds, exp, args.runs)
+        ow, oc = timed(batched, exp, args.runs)
+        label = f"{n_points} points ({len(exp.X_train)} train), batch {batch}"
+        print(f"{label:44s} {fw:11.2f}s {fc:5.2f}s {ow:10.2f}s {oc:5.2f}s {fw / ow:6.2f}")
 
 
 if __name__ == "__main__":

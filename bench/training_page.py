@@ -21,8 +21,6 @@ import plotly.io as pio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nn_core import train  # noqa: E402
-from nn_core.comparison import thin_snapshots  # noqa: E402
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment  # noqa: E402
 from viz.training import replay_figure  # noqa: E402
@@ -44,10 +42,7 @@ def tf_default():
 
 
 def train_and_build(exp, epochs):
-    exp.reset_network()
-    h = train(exp.net, exp.X_train, exp.y_train, epochs=epochs, optimizer=exp.make_optimizer(),
-              **exp.train_kwargs())
-    thin_snapshots(h, 600)
+    h = exp.train(epochs)  # what the page's Train button calls
     fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700)
     return h, fig, pio.to_json(fig, validate=False)
 
@@ -58,10 +53,8 @@ def main():
           f"{exp.net.layer_sizes}, batch {exp.config.batch_size}, lr {exp.config.lr}")
     parts = {"train": [], "figure": [], "json": []}
     for _ in range(RUNS):
-        exp.reset_network()
         t0 = time.perf_counter()
-        h = train(exp.net, exp.X_train, exp.y_train, epochs=300, optimizer=exp.make_optimizer(),
-                  **exp.train_kwargs())
+        h = exp.train(300)
         t1 = time.perf_counter()
         fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, height=700)
         t2 = time.perf_counter()
@@ -88,14 +81,10 @@ def main():
                   f"{len(fig.frames)} frames")
 
     exp = tf_default()
-    h = train(exp.net, exp.X_train, exp.y_train, epochs=5, optimizer=exp.make_optimizer(),
-              **exp.train_kwargs())
-    opt = exp.make_optimizer()
+    h = exp.train(5)
 
     def live_redraw():
-        train(exp.net, exp.X_train, exp.y_train, epochs=2, optimizer=opt, history=h,
-              **exp.train_kwargs())
-        thin_snapshots(h, 600)
+        exp.continue_training(2)  # what one live-mode redraw trains
         fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
                             resolution=40, height=640)
         pio.to_json(fig, validate=False)

@@ -8,8 +8,8 @@ only the activation itself is applied run by run. The arithmetic is the arithmet
 divergence rule), so each run's History equals what `train()` would record for it.
 
 Also here: dead units (`dead_units`), when a run reached a loss target (`epochs_to_target`),
-the measured cost of one activation call (`activation_cost`) and the page's summary
-(`summarize`), written from the numbers of the run at hand.
+and the measured cost of one activation call (`activation_cost`). The page's verdict and
+sentences are written by nn_core.answers from several seeds (nn_core.seed_study).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ class _Runner:
         return _Grads(grad_w, grad_b)
 
 
-def train_activations(net: Network, X, y, names, epochs: int, *, lr=0.1, lrs=None,
+def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                       optimizer: str = "sgd", batch_size: int | None = None, loss: str = "sse",
                       X_test=None, y_test=None, seed: int = 0, regularization: str | None = None,
                       reg_rate: float = 0.0) -> list[ActivationRun]:
@@ -167,8 +167,11 @@ def train_activations(net: Network, X, y, names, epochs: int, *, lr=0.1, lrs=Non
 
     Every hidden layer of run r uses activation names[r]; the output layer keeps `net`'s. All
     runs see the same minibatches in the same order. `lrs` (one per run) overrides `lr`.
-    `net` itself is not changed.
+    `net` may also be a list of networks of one shape, one per run: run r then starts from
+    net[r]'s weights (several initial-weight seeds trained in one batch). No net is changed.
     """
+    nets = list(net) if isinstance(net, (list, tuple)) else None
+    net = nets[0] if nets else net
     names = list(names)
     if not names:
         return []
@@ -189,12 +192,17 @@ def train_activations(net: Network, X, y, names, epochs: int, *, lr=0.1, lrs=Non
     if has_test:
         X_test = as_batch(X_test, sizes[0], "X_test")
         y_test = as_targets(y_test, X_test.shape[0], sizes[-1])
-    net.check_parameters()
+    if nets is not None and len(nets) != R:
+        raise ValueError(f"expected {R} initial networks, one per run; got {len(nets)}")
+    for m in nets or [net]:
+        m.check_parameters()
+        if m.layer_sizes != net.layer_sizes or m.use_bias != net.use_bias:
+            raise ValueError("every initial network must have the same layers and bias setting")
+    starts = [m.get_params() for m in (nets or [net] * R)]
     out_name = net.activations[-1]
     runner = _Runner(names, out_name, loss, net.use_bias)
-    w0, b0 = net.get_params()
-    stack = _Stack([np.repeat(w[None], R, axis=0) for w in w0],
-                   [np.repeat(b[None, None], R, axis=0) for b in b0])
+    stack = _Stack([np.stack([w[l] for w, _ in starts]) for l in range(len(sizes) - 1)],
+                   [np.stack([b[l] for _, b in starts])[:, None] for l in range(len(sizes) - 1)])
     # A scalar rate keeps the arithmetic of train() bit for bit; differing rates broadcast.
     opt = make_optimizer(optimizer, max(rates))
     if len(set(rates)) > 1:
@@ -211,7 +219,7 @@ def train_activations(net: Network, X, y, names, epochs: int, *, lr=0.1, lrs=Non
     initial = runner.losses(zs, acts, y)
     initial_test = runner.losses(*runner.forward(stack, X_test), y_test) if has_test else None
     for r, h in enumerate(histories):
-        h.snapshots.append(Snapshot(0, list(w0), list(b0)))
+        h.snapshots.append(Snapshot(0, *starts[r]))
         h.initial_loss = float(initial[r])
         if has_test:
             h.initial_test_loss = float(initial_test[r])
@@ -344,12 +352,6 @@ def default_target(runs) -> float:
     return float(f"{float(np.median(finals)):.2g}") if finals else 0.0
 
 
-def first_layer_gradient(history: History) -> float:
-    """Return the median over epochs of the first layer's gradient norm (nan if untrained)."""
-    norms = history.grad_norms
-    return float(np.median(norms[:, 0])) if norms.size else float("nan")
-
-
 def layer_gradient_ratio(history: History) -> float:
     """Return median |dL/dW| of the last layer divided by the first's (vanishing if >> 1)."""
     norms = history.grad_norms
@@ -372,68 +374,6 @@ def activation_cost(name: str, n: int = 100_000, repeats: int = 5) -> tuple[floa
         act._derivative(z, a)
         best_d = min(best_d, time.perf_counter() - t)
     return best_f, best_d
-
-
-def summarize(runs, target: float, X=None) -> list[str]:
-    """Return sentences that state what this study measured (every number from the runs)."""
-    if not runs:
-        return []
-    out = []
-    reached = [(epochs_to_target(r.history, target), r) for r in runs]
-    hit = sorted((e, r.name) for e, r in reached if e is not None)
-    missed = [r.name for e, r in reached if e is None]
-    if hit:
-        first_e, first = hit[0]
-        tie = [name for e, name in hit if e == first_e]
-        who = " and ".join(tie)
-        text = f"On this data, {who} reached the loss target {target:g} first, at epoch {first_e}"
-        if len(hit) > len(tie):
-            text += f"; {hit[len(tie)][1]} next, at epoch {hit[len(tie)][0]}"
-        out.append(text + ".")
-    else:
-        out.append(f"No activation reached the loss target {target:g} in "
-                   f"{max(r.history.last_epoch for r in runs)} epochs.")
-    finals = [(r.history.loss[-1], r.name) for r in runs if r.history.loss.size]
-    if finals:
-        low = min(finals)
-        out.append(f"Lowest final training loss: {low[1]} ({low[0]:.3g}).")
-    if missed and hit:
-        out.append(f"Never reached it: {', '.join(missed)}.")
-    scored = [(r.history.test_accuracy[-1], r.name) for r in runs
-              if r.history.test_accuracy is not None and len(r.history.test_accuracy)]
-    if scored:
-        best, worst = max(scored), min(scored)
-        if best[0] > worst[0]:
-            out.append(f"Final test accuracy: best {best[1]} ({100 * best[0]:.0f}%), "
-                       f"worst {worst[1]} ({100 * worst[0]:.0f}%).")
-        else:
-            out.append(f"Every activation ended at the same test accuracy ({100 * best[0]:.0f}%).")
-    by_name = {r.name: r for r in runs if r.history.grad_norms.size}
-    if "sigmoid" in by_name and "tanh" in by_name:
-        s, t = (first_layer_gradient(by_name[k].history) for k in ("sigmoid", "tanh"))
-        if s > 0 and t > 0:
-            out.append(f"Sigmoid's first-layer gradient was {t / s:.3g} times smaller than "
-                       f"tanh's (median over epochs: {s:.2e} vs {t:.2e})."
-                       if t >= s else
-                       f"Sigmoid's first-layer gradient was {s / t:.3g} times larger than "
-                       f"tanh's here (median over epochs: {s:.2e} vs {t:.2e}).")
-    if "sigmoid" in by_name and runs[0].layer_sizes and len(runs[0].layer_sizes) > 3:
-        ratio = layer_gradient_ratio(by_name["sigmoid"].history)
-        if np.isfinite(ratio):
-            out.append(f"In the sigmoid net the last layer's gradient was {ratio:.3g} times the "
-                       f"first layer's ({len(runs[0].layer_sizes) - 2} hidden layers; each "
-                       f"sigmoid layer multiplies the gradient by at most 0.25).")
-    if X is not None:
-        for r in runs:
-            if r.name in RELU_LIKE:
-                dead, total = dead_share(r, X)
-                if dead:
-                    out.append(f"{r.name} ended with {dead} of {total} hidden units dead "
-                               f"(never active on the training data).")
-    diverged = [r.name for r in runs if r.history.diverged]
-    if diverged:
-        out.append(f"Diverged (loss NaN/inf, training stopped): {', '.join(diverged)}.")
-    return out
 
 
 # Piecewise functions whose "active" means z > 0: the ones whose units can die.

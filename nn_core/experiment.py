@@ -1,95 +1,51 @@
-"""Build an experiment's data and network from its config: what every page starts from.
+"""The experiment a user works on, and the application's verbs on it.
 
-A notebook gets exactly what the pages show: `build_dataset(config)` then
-`build_network(config, dataset)`.
+`Experiment` holds one config, its data, the current network and its training history. Its
+verbs are what the pages (and bench/) do with it: `train` / `continue_training` (the session's
+own run), `compare` (several settings from the initial weights), `study` (the activation
+study), `step_through` (one sample's forward and backward pass), `variant` (the same
+experiment with a few settings changed). Each returns engine objects. `key()` is the one
+stable identity of an experiment (config, data and parameter bytes): every cache is keyed on it.
+
+Building the data, network and input plane from a config lives in nn_core.build (its names
+are re-exported here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import replace
 
-import numpy as np
-
-from .config import FIXED_WEIGHTS, LIMITS, ExperimentConfig, max_epochs
-from .datasets import Dataset, feature_matrix, load_csv, make_dataset, with_features
+from .activation_study import ActivationRun, study_epoch_cap, train_activations
+from .build import (  # noqa: F401  (re-exported: pages and notebooks import them from here)
+    InputPlane,
+    build_dataset,
+    build_network,
+    input_plane,
+    n_outputs,
+    worked_example_dataset,
+)
+from .comparison import Run, compare, thin_snapshots
+from .config import LIMITS, ExperimentConfig, max_epochs
+from .datasets import Dataset, load_csv
 from .network import Network
 from .optimizers import make_optimizer
+from .seed_study import seed_starts
 from .serialization import network_from_json
+from .stepthrough import StepThrough, step_through
+from .training import History, train
+
+MAX_SNAPSHOTS = 600  # kept per training; a replay picks <= 120 frames from them
 
 
-def worked_example_dataset() -> Dataset:
-    """Return Mazur's single sample: inputs (0.05, 0.10), targets (0.01, 0.99)."""
-    X = np.array([[0.05, 0.10]])
-    y = np.array([[0.01, 0.99]])
-    return Dataset("worked_example", X, y, X, y, "regression", 1, ["i1", "i2"])
-
-
-def build_dataset(config: ExperimentConfig, uploaded: Dataset | None = None) -> Dataset:
-    """Return the dataset the config names, with its input features applied."""
-    if config.dataset == "csv":
-        if uploaded is None:
-            raise ValueError("the experiment uses uploaded data, but none was uploaded")
-        return uploaded
-    if config.dataset == "worked_example":
-        return worked_example_dataset()
-    raw = make_dataset(config.dataset, n_points=config.n_points, noise=config.noise,
-                       train_ratio=config.train_ratio, seed=config.data_seed)
-    return with_features(raw, config.features)
-
-
-def n_outputs(dataset: Dataset) -> int:
-    """Return how many output units the data needs (one per class beyond two)."""
-    return dataset.y_train.shape[1]
-
-
-def build_network(config: ExperimentConfig, dataset: Dataset) -> Network:
-    """Return the config's network for this data, with seeded (or the preset's fixed) weights."""
-    sizes = config.layer_sizes(dataset.X_train.shape[1], n_outputs(dataset))
-    net = Network(sizes, config.activation_names(), init=config.init, seed=config.seed,
-                  use_bias=config.use_bias)
-    if config.fixed_weights in FIXED_WEIGHTS:
-        weights, biases = FIXED_WEIGHTS[config.fixed_weights]
-        net.set_params(weights, biases)
-    return net
-
-
-@dataclass(frozen=True)
-class InputPlane:
-    """How to draw a dataset on the 2-D plane: its points and the map from plane to inputs."""
-
-    points_train: np.ndarray
-    points_test: np.ndarray
-    domain: tuple
-    feature_names: tuple  # () for data whose inputs are the plane's (x1, x2) as they are
-    constant_column: bool = False
-
-    def inputs(self, points) -> np.ndarray:
-        """Return the network inputs for plane points (n, 2)."""
-        points = np.asarray(points, dtype=float)
-        if self.feature_names:
-            return feature_matrix(points, self.feature_names)
-        if self.constant_column:
-            return np.column_stack([points, np.ones(len(points))])
-        return points
-
-
-def input_plane(config: ExperimentConfig, dataset: Dataset) -> InputPlane | None:
-    """Return the 2-D plane to draw this data on, or None when its inputs are not a plane."""
-    if config.dataset == "tutorial_xor":
-        return InputPlane(dataset.X_train[:, :2], dataset.X_test[:, :2], (-0.5, 1.5), (), True)
-    if config.dataset in ("worked_example",):
-        return None
-    if config.dataset == "csv":
-        if dataset.X_train.shape[1] != 2:
-            return None
-        X = np.vstack([dataset.X_train, dataset.X_test])
-        lo, hi = X.min(axis=0), X.max(axis=0)
-        pad = 0.1 * max(float(np.max(hi - lo)), 1e-9)
-        return InputPlane(dataset.X_train, dataset.X_test,
-                          (float(np.min(lo) - pad), float(np.max(hi) + pad)), ())
-    raw = make_dataset(config.dataset, n_points=config.n_points, noise=config.noise,
-                       train_ratio=config.train_ratio, seed=config.data_seed)
-    return InputPlane(raw.X_train, raw.X_test, (-6.0, 6.0), tuple(config.features))
+def experiment_key(config: ExperimentConfig, dataset: Dataset, net: Network, *extra) -> str:
+    """Return the hex digest that identifies (config, data, network parameters, extra)."""
+    h = hashlib.sha256(repr((config, net.layer_sizes, net.activations, net.use_bias,
+                             extra)).encode())
+    for a in (dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
+              *net.weights, *net.biases):
+        h.update(a.tobytes())
+    return h.hexdigest()
 
 
 class Experiment:
@@ -105,6 +61,7 @@ class Experiment:
         self.uploaded_params = None  # (weights, biases) from a user's network file
         self.version = 0
         self.history = None
+        self._optimizer = None  # (key, optimizer): see optimizer()
         self.dataset = build_dataset(self.config)
         self.plane = input_plane(self.config, self.dataset)
         self.net = self.initial_net()
@@ -145,7 +102,29 @@ class Experiment:
         """Put the initial weights back and forget the training history."""
         self.net = self.initial_net()
         self.history = None
+        self._optimizer = None
         self.version += 1
+
+    def key(self, initial: bool = False, *extra) -> str:
+        """Return the experiment's identity: config, data and the current (or initial) network.
+
+        Every cache of a computation on an experiment is keyed on it; `extra` adds what else
+        the computation depends on (a history, a sample).
+        """
+        return experiment_key(self.config, self.dataset,
+                              self.initial_net() if initial else self.net, *extra)
+
+    def history_key(self) -> str:
+        """Return a key of what a replay shows: the current network and the whole history."""
+        h = self.history
+        if h is None:
+            return self.key()
+        d = hashlib.sha256(self.key().encode())
+        d.update(repr((h.epoch_list, h.loss_list, h.test_loss_list, h.stop_reason,
+                       [s.epoch for s in h.snapshots])).encode())
+        for a in h.snapshots[0].weights:
+            d.update(a.tobytes())
+        return d.hexdigest()
 
     def make_optimizer(self):
         """Return a fresh optimizer with the config's name and learning rate."""
@@ -165,6 +144,111 @@ class Experiment:
         sizes = config.layer_sizes(n_in, n_out)
         n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
         return max_epochs(len(dataset.X_train), config.batch_size, n_params)
+
+    # ---- verbs ----
+    def optimizer(self):
+        """Return the optimizer to train with: the same object while the settings stay, so
+        Continue keeps momentum's velocity and Adam's moments; a new one after a reset or a
+        change of optimizer or learning rate."""
+        key = (self.version, self.config.optimizer, self.config.lr)
+        if self._optimizer is None or self._optimizer[0] != key:
+            self._optimizer = (key, self.make_optimizer())
+        return self._optimizer[1]
+
+    def continue_training(self, epochs: int, on_epoch=None) -> History:
+        """Train `net` in place for `epochs` more epochs, continuing `history`; return it."""
+        if self.history is None:
+            self.history = History(loss_name=self.loss)  # stored first: a stop keeps it
+        train(self.net, self.X_train, self.y_train, epochs=epochs, optimizer=self.optimizer(),
+              history=self.history, on_epoch=on_epoch, **self.train_kwargs())
+        thin_snapshots(self.history, MAX_SNAPSHOTS)
+        return self.history
+
+    def train(self, epochs: int, on_epoch=None) -> History:
+        """From the initial weights: reset, then train `epochs` epochs; return the History."""
+        self.reset_network()
+        return self.continue_training(epochs, on_epoch)
+
+    def shareable(self) -> bool:
+        """Whether a training from the initial weights may be shared with other sessions.
+
+        Training is deterministic, so the same key gives the same result; momentum and Adam
+        are left out because Continue must carry their state, which a result does not hold.
+        """
+        return self.config.optimizer == "sgd"
+
+    def result(self):
+        """Return (weights, biases, history) of the current training: what another session
+        with the same key may adopt."""
+        weights, biases = self.net.get_params()
+        return weights, biases, self.history
+
+    def adopt(self, result):
+        """Take over a result of `result()` (a copy of it: nothing stays shared)."""
+        weights, biases, history = result
+        self.net.set_params(weights, biases)
+        self.history = history
+
+    def compare(self, kind: str, values, epochs: int) -> list[Run]:
+        """Return one Run per value of `kind` (lr, optimizer, batch_size), each trained from
+        the initial weights with the other settings as they are."""
+        c = self.config
+        return compare(self.initial_net(), self.X_train, self.y_train, kind, list(values),
+                       epochs, lr=c.lr, optimizer=c.optimizer, batch_size=c.batch_size,
+                       loss=c.loss, X_test=self.X_test, y_test=self.y_test, seed=c.seed,
+                       regularization=c.regularization, reg_rate=c.reg_rate)
+
+    def comparison_cap(self, kind: str, values) -> int:
+        """Return the most epochs each run of a comparison may train."""
+        batches = values if kind == "batch_size" else [self.config.batch_size]
+        n_params = self.net.n_params
+        return min(max_epochs(len(self.X_train), b, n_params, runs=max(1, len(values)))
+                   for b in batches)
+
+    def study(self, names, epochs: int, lrs=None, seeds: int = 1) -> list[ActivationRun]:
+        """Return one ActivationRun per hidden activation in `names` and seed, all trained
+        together (`lrs`: one learning rate per name, else the config's). Seed 0 is the
+        initial weights; seeds > 1 adds the config's net with seed + 1, ... (name by name,
+        seeds innermost: nn_core.seed_study)."""
+        c = self.config
+        lrs = [c.lr] * len(names) if lrs is None else list(lrs)
+        starts = seed_starts(c, self.dataset, self.initial_net(), seeds)
+        return train_activations([s for _ in names for s in starts], self.X_train, self.y_train,
+                                 [n for n in names for _ in starts], epochs,
+                                 lrs=[lr for lr in lrs for _ in starts], optimizer=c.optimizer,
+                                 batch_size=c.batch_size or None, loss=c.loss,
+                                 X_test=self.X_test, y_test=self.y_test, seed=c.seed,
+                                 regularization=c.regularization, reg_rate=c.reg_rate)
+
+    def study_cap(self, runs: int) -> int:
+        """Return the most epochs one study of `runs` activations may train."""
+        return study_epoch_cap(len(self.X_train), self.config.batch_size, self.net.n_params,
+                               runs)
+
+    def step_through(self, x, y, granularity: str = "neuron") -> StepThrough:
+        """Return every step of the current network's forward and backward pass on (x, y)."""
+        return step_through(self.net, x, y, loss=self.loss, lr=float(self.config.lr),
+                            granularity=granularity)
+
+    def variant(self, **changes) -> tuple[Experiment, list]:
+        """Return (a separate experiment with `changes` applied and clamped, notices).
+
+        With the same data and hidden widths it keeps this one's data and initial weights
+        (an uploaded CSV or network too); otherwise it builds them from the new config.
+        """
+        new, notices = replace(self.config, **changes).clamp(
+            self.y_train.shape[1], self.task, fallback=self.config)
+        twin = Experiment.__new__(Experiment)
+        twin.__dict__.update(self.__dict__)
+        twin.config, twin.history, twin._optimizer, twin.version = new, None, None, 0
+        if new.data_key() == self.config.data_key() and new.hidden == self.config.hidden:
+            twin.net = self.initial_net()
+        else:
+            twin.uploaded_params = None
+            twin.dataset = build_dataset(new)
+            twin.plane = input_plane(new, twin.dataset)
+            twin.net = build_network(new, twin.dataset)
+        return twin, notices
 
     # ---- changes ----
     def apply(self, new: ExperimentConfig, reload_data: bool = False) -> list:

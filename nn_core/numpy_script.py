@@ -73,6 +73,9 @@ def _rows(name, matrix, comment="") -> list:
 
 
 def _wrapped(items, head, tail, indent="     ") -> list:
+    one = head + ", ".join(items) + tail
+    if len(one) <= LINE:
+        return [one]
     lines, current = [], head
     for i, item in enumerate(items):
         piece = item + (", " if i < len(items) - 1 else "")
@@ -222,15 +225,18 @@ def _docstring(net, n, title, weights_note, loss, lr, epochs, batch, opt, reg, r
 
 
 def _functions(acts, loss, fused) -> list:
-    """Return the activation and loss blocks this network uses, each once."""
+    """Return the blocks this network uses, each once: every activation with its derivative
+    (where backpropagation needs it), then the loss and its gradient."""
     used = list(dict.fromkeys(acts))
-    needs_sigmoid = any(a in ("sigmoid", "softplus", "swish") for a in used)
-    blocks = [parts.SIGMOID] if needs_sigmoid else []
-    for name in used:
+    derivatives = set(acts[:-1] + ([] if fused else acts[-1:]))
+    blocks = []
+    if any(a in ("sigmoid", "softplus", "swish") for a in used):
+        blocks.append(parts.SIGMOID)  # first: softplus' and swish's formulas call it too
+    for name in sorted(used, key=lambda a: a != "sigmoid"):  # the sigmoid pair first
         blocks.append(parts.FUNCTIONS[name])
-    derivatives = list(dict.fromkeys(acts[:-1] + ([] if fused else acts[-1:])))
-    for name in derivatives:
-        blocks.append(parts.SOFTMAX_BACKWARD if name == "softmax" else parts.DERIVATIVES[name])
+        if name in derivatives:
+            blocks.append(parts.SOFTMAX_BACKWARD if name == "softmax"
+                          else parts.DERIVATIVES[name])
     if loss in ("bce", "cross_entropy") and not fused:
         blocks.append(parts.LOG_EPS)
     blocks.append(parts.LOSSES_FROM_Z[loss] if fused else parts.LOSSES[loss])

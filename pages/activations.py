@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
-
+import pandas as pd
 import streamlit as st
 
 from nn_core import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from nn_core.activation_study import (
-    RELU_LIKE,
     activation_cost,
     dead_share,
     default_target,
-    epochs_to_target,
-    study_epoch_cap,
-    summarize,
-    train_activations,
+)
+from nn_core.answers import (
+    answer,
+    deep_example,
+    loss_groups,
+    measure,
+    range_words,
+    spread,
+    target_spread,
 )
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.datasets import DATASET_NAMES
-from nn_core.experiment import build_dataset, build_network, input_plane
+from nn_core.experiment import Experiment
+from nn_core.seed_study import DEEP_ACTIVATIONS, DEEP_EXAMPLE, SEEDS, gradient_ratios, of_seed
+from ui import cached
 from ui.experiment import get_experiment
 from viz.activations import (
     boundaries_figure,
@@ -42,33 +46,15 @@ def costs() -> dict:
     return {name: tuple(1e6 * t for t in activation_cost(name)) for name in HIDDEN_ACTIVATIONS}
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
-def run_study(X, y, X_test, y_test, sizes, output, weights, biases, use_bias, names, epochs,
-              lrs, optimizer, batch, loss, seed, reg, reg_rate):
-    """Train one network per activation (cached per configuration); return (runs, seconds)."""
-    from nn_core import Network
-
-    net = Network(sizes, ["sigmoid"] * (len(sizes) - 2) + [output], use_bias=use_bias)
-    net.set_params(weights, biases)
-    t = time.perf_counter()
-    runs = train_activations(net, X, y, names, epochs, lrs=lrs, optimizer=optimizer,
-                             batch_size=batch or None, loss=loss, X_test=X_test, y_test=y_test,
-                             seed=seed, regularization=reg, reg_rate=reg_rate)
-    return runs, time.perf_counter() - t
-
-
 def study_setup(dataset_name, hidden, lr):
-    """Return (config, dataset, initial net) of the study: the experiment's unless changed."""
+    """Return the study's experiment: the session's, with these data, widths and rate."""
     c = exp.config
-    new = replace(c, dataset=dataset_name, hidden=hidden,
-                  hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden), lr=lr)
-    new, notices = new.clamp(exp.y_train.shape[1], exp.task, fallback=c)
+    study_exp, notices = exp.variant(
+        dataset=dataset_name, hidden=hidden, lr=lr,
+        hidden_activations=(c.hidden_activations or ("tanh",))[:1] * len(hidden))
     for notice in notices:
         st.warning(notice, icon=":material/warning:")
-    if new.data_key() == c.data_key() and new.hidden == c.hidden:
-        return new, exp.dataset, exp.initial_net(), exp.plane  # keeps uploaded data / weights
-    dataset = build_dataset(new)
-    return new, dataset, build_network(new, dataset), input_plane(new, dataset)
+    return study_exp
 
 
 def parse_hidden(text):
@@ -79,18 +65,18 @@ def parse_hidden(text):
     return widths if widths else None
 
 
-def study(config, dataset, net, names, epochs, lrs):
-    return run_study(dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
-                     net.layer_sizes, net.activations[-1], net.weights, net.biases, net.use_bias,
-                     tuple(names), int(epochs), tuple(lrs), config.optimizer, config.batch_size,
-                     config.loss, config.seed, config.regularization, config.reg_rate)
+def study(study_exp, names, epochs, lrs, seeds=SEEDS):
+    """Every name trained from `seeds` starts, cached for all sessions: (runs, seconds)."""
+    return cached.study(study_exp.key(True), tuple(names), int(epochs), tuple(lrs), study_exp,
+                        seeds)
 
 
 # ---------- 1. the functions
 st.title("Activation functions")
 st.caption("The tutorial ends by asking which activation functions exist besides sigmoid, and "
-           "which one to use. Below: each function and its slope, then the same network trained "
-           "with each one, and the measurements that explain the difference.")
+           "which one to use. Below: each function and its slope; then the same network trained "
+           "with each one, with a verdict measured over several starts; then a deep network "
+           "where sigmoid's gradient vanishes.")
 st.header("The functions", divider="gray")
 shown = st.multiselect("Show", HIDDEN_ACTIVATIONS, default=["sigmoid", "tanh", "relu"],
                        key="act.show")
@@ -120,8 +106,11 @@ st.dataframe(table, hide_index=True)
 st.caption("Largest f'(z) is measured on a fine grid over [-10, 10]; the times are measured on "
            "this server: microseconds per call on 100,000 values (best of 5).")
 
-# ---------- 2. the same network, trained with each
-st.header("The same network, trained with each", divider="gray")
+
+# ---------- 2. which activation should I use? The same network, trained with each
+st.header("Which activation should I use?", divider="gray")
+st.markdown(f"The same network trained with each activation, from the same {SEEDS} sets of "
+            "initial weights (seeds), on the same data: first the verdict, then the evidence.")
 c = exp.config
 datasets = list(DATASET_NAMES)
 if c.dataset not in datasets:
@@ -129,10 +118,6 @@ if c.dataset not in datasets:
 ss.setdefault("act.dataset", c.dataset)
 ss.setdefault("act.hidden", ",".join(str(h) for h in c.hidden) or "8")
 ss.setdefault("act.lr", c.lr if c.lr in LEARNING_RATES else 0.03)
-
-
-def deep_sigmoid():
-    ss["act.hidden"] = "8,8,8,8,8,8"
 
 
 def submit():
@@ -150,128 +135,199 @@ def submit():
 
 with st.container(border=True):
     a, b, d = st.columns(3)
-    dataset_name = a.selectbox("Dataset", datasets, key="act.dataset")
-    hidden_text = b.text_input("Hidden layers (widths, comma-separated)", key="act.hidden",
-                               help=f"Up to {LIMITS.max_hidden_layers} layers of 1 to "
-                                    f"{LIMITS.max_neurons} units, e.g. 8,8")
-    lr = d.select_slider("Learning rate", LEARNING_RATES, key="act.lr")
+    a.selectbox("Dataset", datasets, key="act.dataset")
+    b.text_input("Hidden layers (widths, comma-separated)", key="act.hidden",
+                 help=f"Up to {LIMITS.max_hidden_layers} layers of 1 to "
+                      f"{LIMITS.max_neurons} units, e.g. 8,8")
+    d.select_slider("Learning rate", LEARNING_RATES, key="act.lr")
     a, b, d = st.columns([3, 1, 1])
-    names = a.multiselect("Activations (hidden layers)", HIDDEN_ACTIVATIONS,
-                          default=list(HIDDEN_ACTIVATIONS), key="act.names")
-    epochs = b.number_input("Epochs", 1, LIMITS.max_epochs, value=min(c.epochs, 300),
-                            key="act.epochs")
-    target = d.number_input("Loss target (0 = auto)", 0.0, 1e6, value=0.0, format="%.4g",
-                            key="act.target")
-    a, b = st.columns([1, 3])
-    a.button("Train and compare", type="primary", icon=":material/play_arrow:",
-             key="act.train", on_click=submit)
-    b.button("Deep sigmoid example: 6 hidden layers of 8", on_click=deep_sigmoid,
-             key="act.deep", help="Fills in the layers; then press Train and compare.")
+    a.multiselect("Activations (hidden layers)", HIDDEN_ACTIVATIONS,
+                  default=list(HIDDEN_ACTIVATIONS), key="act.names")
+    b.number_input("Epochs", 1, LIMITS.max_epochs, value=min(c.epochs, 300), key="act.epochs")
+    d.number_input("Loss target (0 = auto)", 0.0, 1e6, value=0.0, format="%.4g",
+                   key="act.target")
+    st.button("Train and compare", type="primary", icon=":material/play_arrow:",
+              key="act.train", on_click=submit)
 
 if "act.error" in ss:
     st.error(ss.pop("act.error"), icon=":material/error:")
+
+
+def task_of(dataset):
+    if dataset.task == "regression":
+        return "regression"
+    return "multiclass" if dataset.n_classes > 2 else "binary"
+
+
+def results_table(measured, groups):
+    """One row per activation, one type per column (numbers; empty where not measured)."""
+    group_of = {n: i + 1 for i, g in enumerate(groups) for n in g}
+    rows = []
+    for m in measured:
+        med, lo, hi = spread(m.final_loss)
+        hit_med = target_spread(m)[0]
+        rows.append({
+            "activation": m.name,
+            "group": group_of.get(m.name),
+            "loss: median": med,
+            "low": lo,
+            "high": hi,
+            "accuracy": 100 * spread(m.accuracy)[0] if m.accuracy else None,
+            "epochs to target": hit_med if hit_med < float("inf") else None,
+            "reached target": sum(e is not None for e in m.epochs_to_target),
+            "diverged": m.diverged,
+        })
+    return pd.DataFrame(rows)
+
+
+def styled(table, seeds, target, has_test):
+    """Numbers stay numbers (right-aligned); a missing value is an empty cell; one row per
+    activation, named in the row header, best group first."""
+    word = "test" if has_test else "training"
+    names = {"loss: median": f"{word} loss", "low": "range: low", "high": "range: high",
+             "accuracy": "test accuracy", "epochs to target": f"epochs to ≤ {target:g}",
+             "reached target": "reached", "diverged": "diverged"}
+    fmt = {"group": "{:.0f}", "loss: median": "{:.4g}", "low": "{:.4g}", "high": "{:.4g}",
+           "accuracy": "{:.1f}%", "epochs to target": "{:.0f}",
+           "reached target": f"{{:.0f}} of {seeds}", "diverged": f"{{:.0f}} of {seeds}"}
+    table = table.sort_values(["group", "loss: median"], na_position="last")
+    table = table.set_index("activation").rename(columns=names)
+    return table.style.format({names.get(k, k): v for k, v in fmt.items()
+                               if names.get(k, k) in table}, na_rep="")
+
+
+def show_answer(measured, target, dataset, hidden_layers):
+    has_test = len(dataset.X_test) > 0
+    out = answer(measured, target, task_of(dataset), hidden_layers, has_test)
+    st.markdown("#### " + out["verdict"])
+    st.markdown("\n".join(f"- {s}" for s in out["evidence"]))
+    st.markdown("**The general advice, and whether this data agreed**")
+    st.markdown("\n".join(f"- {s}" for s in out["advice"] + [out["agreement"]]))
+    return has_test
+
+
 request = ss.get("act.request")
 if request is None:
     st.info("Choose the settings and press **Train and compare**. The defaults come from the "
             "shared experiment (sidebar).", icon=":material/info:")
-    st.stop()
-
-dataset_name, hidden, lr, names, epochs, target = request
-config, dataset, net, plane = study_setup(dataset_name, hidden, lr)
-names = [n for n in names if n in HIDDEN_ACTIVATIONS][:LIMITS.max_comparison_runs]
-cap = study_epoch_cap(len(dataset.X_train), config.batch_size, net.n_params, len(names))
-if epochs > cap:
-    st.info(f"{epochs} epochs of {len(names)} networks would take too long for one request; "
-            f"training {cap}.", icon=":material/info:")
-    epochs = cap
-with st.spinner(f"Training {len(names)} networks for {epochs} epochs..."):
-    runs, seconds = study(config, dataset, net, names, epochs, [config.lr] * len(names))
-target = target if target > 0 else default_target(runs)
-
-sizes = "-".join(map(str, net.layer_sizes))
-batch = "full batch" if not config.batch_size else f"batch {config.batch_size}"
-st.success(
-    f"Every run starts from **the same initial weights** ({config.init} init, seed "
-    f"{config.seed}) and sees the same minibatches in the same order: only the hidden layers' "
-    f"activation differs. Network {sizes} ({net.activations[-1]} output), "
-    f"{dataset_name.replace('_', ' ')}, {len(dataset.X_train)} training points, "
-    f"{config.optimizer} lr {config.lr:g}, {batch}, {config.loss} loss, {epochs} epochs.",
-    icon=":material/balance:")
-
-st.subheader("The answer, measured")
-st.markdown("\n".join(f"- {s}" for s in summarize(runs, target, dataset.X_train)))
-st.caption(f"All {len(runs)} networks trained together in {seconds:.2f} s (one batched step "
-           "updates every run). The result is cached: coming back to this page does not "
-           "retrain.")
-
-rows = []
-for run in runs:
-    h = run.history
-    hit = epochs_to_target(h, target)
-    dead, total = dead_share(run, dataset.X_train)
-    rows.append({
-        "activation": run.name,
-        "final train loss": float(h.loss[-1]) if h.loss.size else h.initial_loss,
-        "final test loss": float(h.test_loss[-1]) if h.test_loss is not None else None,
-        "test accuracy": (f"{100 * h.test_accuracy[-1]:.1f}%" if h.test_accuracy is not None
-                          else "–"),
-        f"epoch loss ≤ {target:g}": hit if hit is not None else "never",
-        "time in f and f' (ms)": round(1000 * run.activation_seconds, 1),
-        "dead units": f"{dead} of {total}" if run.name in RELU_LIKE else "–",
-        "status": h.stop_reason.split(":")[0] if h.diverged else "trained",
-    })
-st.dataframe(rows, hide_index=True)
-st.caption("Time in f and f': this run's own activation calls during training (the rest of the "
-           "batched step is shared by all runs).")
-
-st.markdown("**Loss per epoch**")
-st.plotly_chart(loss_figure(runs, target), key="act.loss_chart")
-st.markdown("**Decision boundaries after training** (training points on top)")
-boundaries = boundaries_figure(runs, plane, dataset.y_train)
-if boundaries is None:
-    st.info("This data is not a 2-D plane, so there is no decision boundary to draw.")
 else:
-    st.plotly_chart(boundaries, key="act.boundaries_chart",
-                    config={"displayModeBar": False})
+    dataset_name, hidden, lr, names, epochs, target = request
+    study_exp = study_setup(dataset_name, hidden, lr)
+    config, dataset, net, plane = (study_exp.config, study_exp.dataset, study_exp.net,
+                                   study_exp.plane)
+    names = [n for n in names if n in HIDDEN_ACTIVATIONS][:LIMITS.max_comparison_runs]
+    # A preset with fixed weights (Mazur's) has one start only: its seed draws nothing.
+    seeds = 1 if config.fixed_weights else SEEDS
+    # Five seeds in one batch cost about twice one seed (bench/activations.py).
+    cap = study_exp.study_cap(2 * len(names))
+    if epochs > cap:
+        st.info(f"{epochs} epochs of {len(names)} x {seeds} networks would take too long for "
+                f"one request; training {cap}.", icon=":material/info:")
+        epochs = cap
+    with st.spinner(f"Training {len(names)} activations x {seeds} seeds for {epochs} epochs..."):
+        runs, seconds = study(study_exp, names, epochs, [config.lr] * len(names),
+                              seeds)
+    first = of_seed(runs, seeds)
+    target = target if target > 0 else default_target(first)
+    measured = measure(runs, target)
 
-# ---------- 3. why
-st.header("Why: gradients per layer, and dead units", divider="gray")
+    sizes = "-".join(map(str, net.layer_sizes))
+    batch = "full batch" if not config.batch_size else f"batch {config.batch_size}"
+    st.success(
+        (f"Every activation starts from **the same initial weights**, {seeds} times over "
+         f"({config.init} init, seeds {config.seed} to {config.seed + seeds - 1}), and sees the "
+         if seeds > 1 else "Every activation starts from **the same initial weights** (the "
+         "preset's fixed ones: one start, so no ranges), and sees the ") +
+        f"same minibatches in the same order: only the hidden layers' activation differs. "
+        f"Network {sizes} ({net.activations[-1]} output), {dataset_name.replace('_', ' ')}, "
+        f"{len(dataset.X_train)} training points, {config.optimizer} lr {config.lr:g}, {batch}, "
+        f"{config.loss} loss, {epochs} epochs.", icon=":material/balance:")
+    has_test = show_answer(measured, target, dataset, len(hidden))
+    st.caption(f"All {len(runs)} networks trained together in {seconds:.2f} s (one batched step "
+               "updates every run). The result is cached: coming back does not retrain.")
+    table = results_table(measured, loss_groups(measured))
+    if not table["diverged"].any():
+        table = table.drop(columns="diverged")  # a column of zeros says nothing
+    # st.table, not st.dataframe: every column fits at 1024 px and an empty cell stays empty.
+    st.table(styled(table, seeds, target, has_test))
+    st.caption(f"Each row: the median over {seeds} seeds and its range; {range_words(seeds)}. "
+               f"**group**: 1 is the best group, the activations whose range overlaps that of "
+               f"the best median (indistinguishable from it here); empty: not ranked, a seed "
+               f"diverged. **epochs**: median epochs until the training loss ≤ {target:g} (the "
+               f"loss target); empty: most seeds never reached it. **reached**: seeds that "
+               f"reached it.")
+    st.markdown(f"**Loss per epoch** (seed {config.seed}; the table covers all {seeds} seeds)")
+    st.plotly_chart(loss_figure(first, target), key="act.loss_chart")
+    st.markdown(f"**Decision boundaries after training** (seed {config.seed}, training points "
+                "on top)")
+    boundaries = boundaries_figure(first, plane, dataset.y_train)
+    if boundaries is None:
+        st.info("This data is not a 2-D plane, so there is no decision boundary to draw.")
+    else:
+        st.plotly_chart(boundaries, key="act.boundaries_chart",
+                        config={"displayModeBar": False})
+    st.markdown(f"**Gradient size per layer** (seed {config.seed}): backpropagation multiplies "
+                f"the gradient by f'(z) once per layer; sigmoid's slope is at most "
+                f"{SIGMOID_MAX:.2f}.")
+    st.plotly_chart(gradient_figure(first), key="act.gradient_chart")
+
+# ---------- 3. vanishing gradients, demonstrated
+st.header("Vanishing gradients, demonstrated", divider="gray")
+d = DEEP_EXAMPLE
 st.markdown(
-    f"Backpropagation multiplies the gradient by f'(z) once per layer. Sigmoid's slope is at "
-    f"most {SIGMOID_MAX:.2f}, so through a stack of sigmoid layers the first layers' gradient "
-    f"shrinks (vanishes) and they learn slowly. Each panel shows |dL/dW| per layer after every "
-    f"epoch, read from the training history; try the deep sigmoid example above.")
-st.plotly_chart(gradient_figure(runs), key="act.gradient_chart")
+    f"This example brings **its own data and network**, whatever the sidebar holds: the "
+    f"circle data ({d.n_points} points), {len(d.hidden)} hidden layers of {d.hidden[0]} units, "
+    f"{d.init} initial weights, plain SGD lr {d.lr:g}, batch {d.batch_size}, {d.loss} loss, "
+    f"{d.epochs} epochs, {SEEDS} seeds. Each sigmoid layer multiplies the gradient flowing back "
+    f"by f'(z) ≤ {SIGMOID_MAX:.2f}; six of them in a row leave the first layers almost no "
+    "gradient to learn from.")
+st.button("Run the deep example", key="act.deep", icon=":material/layers:",
+          on_click=lambda: ss.update({"act.deep_request": True}))
+if ss.get("act.deep_request"):
+    deep = Experiment(d)
+    with st.spinner(f"Training {len(DEEP_ACTIVATIONS)} activations x {SEEDS} seeds, "
+                    f"{len(d.hidden)} hidden layers..."):
+        deep_runs, _ = study(deep, DEEP_ACTIVATIONS, d.epochs,
+                             [d.lr] * len(DEEP_ACTIVATIONS))
+    deep_first = of_seed(deep_runs, SEEDS)
+    deep_target = default_target(deep_first)
+    deep_measured = measure(deep_runs, deep_target)
+    st.markdown("\n".join(f"- {s}" for s in deep_example(
+        deep_measured, gradient_ratios(deep_runs), d.epochs)))
+    st.markdown(f"**Gradient size per layer** (seed {d.seed}): in the sigmoid panel the first "
+                "layers sit far below the output layer; in the others they stay close.")
+    st.plotly_chart(gradient_figure(deep_first), key="act.deep_gradient_chart")
+    st.markdown(f"**Loss per epoch** (seed {d.seed})")
+    st.plotly_chart(loss_figure(deep_first, deep_target), key="act.deep_loss_chart")
 
+# ---------- 4. dead units
+st.header("Dead units", divider="gray")
 st.markdown(
     "A ReLU unit whose z is negative on every training point outputs 0 and gets zero "
     "gradient: it is **dead** and gradient descent can never bring it back. Large steps push "
     "units there. Leaky ReLU and ELU keep a small slope for z < 0, so their never-active units "
     "can still recover.")
-st.button("Measure dead units at several learning rates", key="act.dead_button",
-          on_click=lambda: ss.update({"act.dead_request": ss.get("act.request")}))
-if ss.get("act.dead_request") == request:
-    dead_names = [n for n in ("relu", "leaky_relu") for _ in DEAD_RATES]
-    dead_rates = list(DEAD_RATES) * 2
-    dead_runs, _ = study(config, dataset, net, dead_names, min(epochs, study_epoch_cap(
-        len(dataset.X_train), config.batch_size, net.n_params, len(dead_names))), dead_rates)
-    counts = [dead_share(r, dataset.X_train) for r in dead_runs]
-    labels = [f"{r.name}<br>lr {r.lr:g}" + (" (diverged)" if r.history.diverged else "")
-              for r in dead_runs]
-    st.plotly_chart(dead_units_figure(labels, [d for d, _ in counts], [t for _, t in counts],
-                                      [r.name for r in dead_runs]), key="act.dead_chart")
-    by = {(r.name, r.lr): d for r, (d, _) in zip(dead_runs, counts)}
-    total = counts[0][1]
-    st.markdown("Measured: " + "; ".join(
-        f"{name} {by[(name, DEAD_RATES[0])]} of {total} dead at lr {DEAD_RATES[0]:g}, "
-        f"{by[(name, DEAD_RATES[-1])]} at lr {DEAD_RATES[-1]:g}" for name in ("relu", "leaky_relu"))
-        + ".")
-    st.caption("Same network and initial weights; a unit counts as dead when its z ≤ 0 on every "
-               "training point after training.")
+if request is None:
+    st.caption("Train and compare above first: this measures the same network.")
 else:
-    relu_runs = [r for r in runs if r.name in RELU_LIKE]
-    if relu_runs:
-        counts = [dead_share(r, dataset.X_train) for r in relu_runs]
-        st.plotly_chart(dead_units_figure([r.name for r in relu_runs], [d for d, _ in counts],
-                                          [t for _, t in counts], [r.name for r in relu_runs]),
+    st.button("Measure dead units at several learning rates", key="act.dead_button",
+              on_click=lambda: ss.update({"act.dead_request": ss.get("act.request")}))
+    if ss.get("act.dead_request") == request:
+        dead_names = ("relu", "leaky_relu")
+        dead_cap = study_exp.study_cap(len(dead_names) * len(DEAD_RATES))
+        dead_runs, _ = study(study_exp, [n for n in dead_names for _ in DEAD_RATES],
+                             min(epochs, dead_cap), list(DEAD_RATES) * 2, seeds=1)
+        counts = [dead_share(r, dataset.X_train) for r in dead_runs]
+        labels = [f"{r.name}<br>lr {r.lr:g}" + (" (diverged)" if r.history.diverged else "")
+                  for r in dead_runs]
+        st.plotly_chart(dead_units_figure(labels, [k for k, _ in counts],
+                                          [t for _, t in counts], [r.name for r in dead_runs]),
                         key="act.dead_chart")
+        by = {(r.name, r.lr): k for r, (k, _) in zip(dead_runs, counts)}
+        total = counts[0][1]
+        st.markdown("Measured: " + "; ".join(
+            f"{name} {by[(name, DEAD_RATES[0])]} of {total} dead at lr {DEAD_RATES[0]:g}, "
+            f"{by[(name, DEAD_RATES[-1])]} at lr {DEAD_RATES[-1]:g}" for name in dead_names)
+            + ".")
+        st.caption("Same network and initial weights (seed 1 of the study); a unit counts as "
+                   "dead when its z ≤ 0 on every training point after training.")

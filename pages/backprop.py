@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nn_core import gradient_check, network_from_json, network_to_json
+from nn_core import gradient_check
 from nn_core.bugs import BUGS, CORRECT, loss_curve
 from nn_core.checking import PRESETS as CHECK_PRESETS
 from nn_core.checking import (
@@ -21,6 +21,7 @@ from nn_core.checking import (
     true_values,
 )
 from ui.experiment import get_experiment
+from ui.script_download import numpy_script_button
 from ui.stepper import fingerprint, pick_sample, reset_when_changed, stepper_controls, steps_for
 from viz.stepthrough import loss_curves_figure, step_figure
 
@@ -52,21 +53,21 @@ def downloads(df: pd.DataFrame, name: str, key: str):
                        "application/json", key=f"{key}.json", icon=":material/download:")
 
 
-# Pure computations, cached for every session alike (a class on one link asks the same).
+# Pure computations, cached for every session alike (a class on one link asks the same),
+# keyed on the experiment (its network's exact parameters) and what else they depend on.
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_check(net_json, X, y, loss, bug_name=None, lr=0.1):
-    net = network_from_json(net_json)
+def cached_check(key, X, y, bug_name=None, _exp=None):
     if bug_name is None:
-        return gradient_check(net, X, y, loss)
-    return BUGS.get(bug_name, CORRECT).check(net, X, y, loss, lr=lr)
+        return gradient_check(_exp.net, X, y, _exp.loss)
+    return BUGS.get(bug_name, CORRECT).check(_exp.net, X, y, _exp.loss, lr=_exp.config.lr)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_loss_curve(net_json, X, y, loss, lr, steps, bug_name=None):
-    return loss_curve(network_from_json(net_json), X, y, loss, lr, steps, BUGS.get(bug_name))
+def cached_loss_curve(key, X, y, steps, bug_name=None, _exp=None):
+    return loss_curve(_exp.net, X, y, _exp.loss, _exp.config.lr, steps, BUGS.get(bug_name))
 
 
-net_json = network_to_json(exp.net)
+exp_key = exp.key()
 
 
 def check_table(result) -> pd.DataFrame:
@@ -129,7 +130,7 @@ with tab_check:
     whole = st.toggle("Check on the whole training set (otherwise on this sample)",
                       key=f"{PREFIX}.check_all")
     Xc, yc = (exp.X_train, exp.y_train) if whole else (run.X, run.y)
-    result = cached_check(net_json, Xc, yc, exp.loss)
+    result = cached_check(exp_key, Xc, yc, _exp=exp)
     st.markdown(f"**Verdict: {result.verdict}** · largest relative error "
                 f"{result.max_rel_error:.2e} over {len(result.rows)} parameters. Relative "
                 "error |a − n| / max(|a|, |n|): below 1e-7 good, 1e-4 ok (kinks such as ReLU's), "
@@ -176,7 +177,7 @@ with tab_bugs:
     c1, c2 = st.columns(2)
     with c1:
         st.markdown("##### Gradient check of this bug's gradients (this sample)")
-        bug_result = cached_check(net_json, run.X, run.y, exp.loss, bug.name, exp.config.lr)
+        bug_result = cached_check(exp_key, run.X, run.y, bug.name, _exp=exp)
         bdf = check_table(bug_result)
         summary = bdf.groupby("layer", sort=False).agg(
             verdict=("verdict", lambda v: max(v, key=VERDICT_ORDER.index)),
@@ -189,11 +190,11 @@ with tab_bugs:
         downloads(bdf, f"gradient_check_{bug.name}", f"{PREFIX}.bug_dl")
     with c2:
         st.markdown(f"##### Loss over {CURVE_STEPS} full-batch steps (η = {exp.config.lr:g})")
-        correct = cached_loss_curve(net_json, Xb, yb, exp.loss, exp.config.lr, CURVE_STEPS)
+        correct = cached_loss_curve(exp_key, Xb, yb, CURVE_STEPS, _exp=exp)
         curves = {"correct": correct}
         if choice != "none":
-            curves[bug.title] = cached_loss_curve(net_json, Xb, yb, exp.loss, exp.config.lr,
-                                                  CURVE_STEPS, bug.name)
+            curves[bug.title] = cached_loss_curve(exp_key, Xb, yb, CURVE_STEPS, bug.name,
+                                                  _exp=exp)
             if np.isnan(curves[bug.title][-1]):
                 st.warning("With this bug the run diverged (the loss became infinite): the "
                            "line stops there.", icon=":material/warning:")
@@ -205,6 +206,12 @@ with tab_yours:
                 "**your own code** produced. The playground computes the true values and shows "
                 "the first one that differs: that is where your code first goes wrong. Leave a "
                 "cell empty for a value you did not compute.")
+    numpy_script_button(
+        exp, key=f"{PREFIX}.download_script", trained=True, epochs=exp.config.epochs,
+        help="This experiment's network with its current weights, its data and training as "
+             "one plain NumPy program (the tutorial's, corrected), to run beside your own.")
+    st.caption("The script: this experiment's network with its current weights, its data and "
+               "its training, as one plain NumPy program to run beside your own.")
     options = [*CHECK_PRESETS, "session"]
     labels = {**{k: v[0] for k, v in CHECK_PRESETS.items()},
               "session": f"This experiment's network on {where}"}

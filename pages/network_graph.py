@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import network_from_json, network_to_json
 from nn_core.activation_study import zero_gradient_units
-from nn_core.experiment import InputPlane
 from ui.experiment import get_experiment
 from viz.boundary import decision_boundary_figure, neuron_figure, neuron_thumbnails_figure
 from viz.network_graph import network_figure, node_names
@@ -19,38 +17,27 @@ RESOLUTION = 100  # boundary grid (LIMITS.max_grid_resolution caps any user choi
 CHART = {"displayModeBar": False}
 
 
-# ---------- pure, cached computations (keyed on the network's exact JSON and the plane)
-def _plane_args(plane: InputPlane):
-    return (plane.points_train, plane.points_test, tuple(plane.domain),
-            tuple(plane.feature_names), bool(plane.constant_column))
-
-
-def _plane(points_train, points_test, domain, feature_names, constant_column):
-    return InputPlane(points_train, points_test, domain, feature_names, constant_column)
-
-
+# ---------- pure, cached computations (keyed on the experiment: its network and its plane)
 @st.cache_data(max_entries=64, show_spinner=False)
-def boundary(net_json, plane_args, y_train, y_test, discretize, show_test, axis_names):
-    plane = _plane(*plane_args)
+def boundary(key, discretize, show_test, axis_names, _exp):
+    plane = _exp.plane
     return decision_boundary_figure(
-        network_from_json(net_json), plane.points_train, y_train, plane.points_test, y_test,
+        _exp.net, plane.points_train, _exp.y_train, plane.points_test, _exp.y_test,
         feature_fn=plane.inputs, resolution=RESOLUTION, discretize=discretize,
         show_test=show_test, domain=plane.domain, axis_names=axis_names, height=440)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def thumbnails(net_json, plane_args, input_names):
-    plane = _plane(*plane_args)
-    return neuron_thumbnails_figure(network_from_json(net_json), plane.inputs,
-                                    domain=plane.domain, input_names=input_names)
+def thumbnails(key, input_names, _exp):
+    return neuron_thumbnails_figure(_exp.net, _exp.plane.inputs, domain=_exp.plane.domain,
+                                    input_names=input_names)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def one_neuron(net_json, plane_args, layer, unit, y_train, input_names, axis_names):
-    plane = _plane(*plane_args)
-    return neuron_figure(network_from_json(net_json), layer, unit, plane.inputs,
-                         resolution=RESOLUTION, domain=plane.domain,
-                         X_train=plane.points_train, y_train=y_train,
+def one_neuron(key, layer, unit, input_names, axis_names, _exp):
+    plane = _exp.plane
+    return neuron_figure(_exp.net, layer, unit, plane.inputs, resolution=RESOLUTION,
+                         domain=plane.domain, X_train=plane.points_train, y_train=_exp.y_train,
                          input_names=input_names, axis_names=axis_names, height=440)
 
 
@@ -124,8 +111,7 @@ if plane is None:
         icon=":material/info:")
     st.stop()
 
-plane_args = _plane_args(plane)
-net_json = network_to_json(net)
+exp_key = exp.key()
 # The plane's axes: a CSV's own column names, else the generated data's x1, x2.
 axis_names = (tuple(input_names[:2]) if not plane.feature_names and len(input_names) >= 2
               else ("x1", "x2"))
@@ -143,8 +129,7 @@ def boundary_section():
     show_test = t1.toggle("Show test data", value=True, key=f"{PREFIX}.show_test",
                           disabled=not has_test)
     discretize = t2.toggle("Discretize output", value=False, key=f"{PREFIX}.discretize")
-    st.plotly_chart(boundary(net_json, plane_args, exp.y_train, exp.y_test, discretize,
-                             show_test and has_test, axis_names),
+    st.plotly_chart(boundary(exp_key, discretize, show_test and has_test, axis_names, exp),
                     key=f"{PREFIX}.boundary", config=CHART)
     st.caption("Background: the network's output at each point of the plane; points: the data, "
                "coloured by their label (white ring = train, dark ring = test). "
@@ -156,8 +141,7 @@ def neuron_section():
     st.markdown("##### One neuron, large")
     choice = st.selectbox("Neuron", options, format_func=labels.get, key=f"{PREFIX}.neuron")
     layer, unit = (int(v) for v in choice.split("."))
-    st.plotly_chart(one_neuron(net_json, plane_args, layer, unit, exp.y_train, input_names,
-                               axis_names), key=f"{PREFIX}.neuron_fig", config=CHART)
+    st.plotly_chart(one_neuron(exp_key, layer, unit, input_names, axis_names, exp), key=f"{PREFIX}.neuron_fig", config=CHART)
     act = "its value" if layer == 0 else f"its activation ({net.activations[layer - 1]})"
     st.caption(f"{labels[choice]}: {act} at each point of the plane, with the training points.")
 
@@ -172,5 +156,5 @@ st.markdown("##### Every neuron")
 st.caption("Each unit's own output over the same plane, laid out like the graph above: the "
            "first layer cuts the plane with straight lines (or curves of the input features), "
            "and later layers combine those pieces into the final boundary.")
-st.plotly_chart(thumbnails(net_json, plane_args, input_names), key=f"{PREFIX}.thumbnails",
+st.plotly_chart(thumbnails(exp_key, input_names, exp), key=f"{PREFIX}.thumbnails",
                 config=CHART)

@@ -2,89 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 
 import streamlit as st
 
-from nn_core import History, Network, network_to_json, train
-from nn_core.comparison import OPTIMIZER_NAMES, compare, history_to_csv, thin_snapshots
-from nn_core.config import LEARNING_RATES, LIMITS, max_epochs
+from nn_core import network_to_json
+from nn_core.comparison import OPTIMIZER_NAMES, history_to_csv
+from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
+from ui import cached
 from ui.experiment import get_experiment
+from ui.script_download import numpy_script_button
 from viz.training import comparison_figure, grad_norm_figure, replay_figure
 
 exp = get_experiment()
 ss = st.session_state
-MAX_SNAPSHOTS = 600  # kept per session; the replay picks <= 120 frames from them
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
-
-
-# ---------- training state (per session, dropped when the network is rebuilt)
-def optimizer_for(exp):
-    """Return the optimizer to train with: the same object while settings stay, so Continue
-    keeps momentum / Adam's moments; a new one after Train, Reset or a change of lr."""
-    key = (exp.version, exp.config.optimizer, exp.config.lr)
-    held = ss.get("train.optimizer")
-    if held is None or held[0] != key:
-        ss["train.optimizer"] = (key, exp.make_optimizer())
-    return ss["train.optimizer"][1]
-
-
-def run_epochs(exp, epochs, on_epoch=None):
-    """Train exp.net in place for `epochs` more epochs, continuing exp.history."""
-    if exp.history is None:
-        exp.history = History(loss_name=exp.loss)  # stored first: a Stop mid-run keeps it
-    opt = optimizer_for(exp)
-    train(exp.net, exp.X_train, exp.y_train, epochs=epochs, optimizer=opt, history=exp.history,
-          on_epoch=on_epoch, **exp.train_kwargs())
-    thin_snapshots(exp.history, MAX_SNAPSHOTS)
-
-
-# ---------- shared across sessions: a class opening one link trains the same network
-def start_key(exp, epochs):
-    """Identify a plain-SGD training from the initial weights. Training is deterministic, so
-    two sessions with the same key get the same result. (Momentum and Adam are left out:
-    Continue must carry their state, which a shared result would not.)"""
-    c = exp.config
-    if c.optimizer != "sgd":
-        return None
-    h = hashlib.sha256(network_to_json(exp.initial_net()).encode())
-    for a in (exp.X_train, exp.y_train, exp.X_test, exp.y_test):
-        h.update(a.tobytes())
-    h.update(repr((c.loss, c.lr, c.batch_size, c.seed, c.regularization, c.reg_rate,
-                   epochs)).encode())
-    return h.hexdigest()
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def finished_run(key, _result=None):
-    """A memo of finished trainings shared by all sessions, used as a store: called with a
-    result it keeps it; called without, it returns the stored one or raises LookupError,
-    which Streamlit does not cache. Every caller gets its own copy."""
-    if _result is None:
-        raise LookupError(key)
-    return _result
-
-
-def history_fingerprint(exp, h):
-    """Return a digest of what the replay shows: network, data and the whole history."""
-    d = hashlib.sha256(network_to_json(exp.net).encode())
-    d.update(repr((h.epoch_list, h.loss_list, h.test_loss_list, len(h.snapshots),
-                   h.stop_reason, exp.dataset.feature_names)).encode())
-    for a in (*h.snapshots[0].weights, exp.y_train, exp.y_test):
-        d.update(a.tobytes())
-    if exp.plane is not None:
-        d.update(exp.plane.points_train.tobytes() + repr(exp.plane.domain).encode())
-    return d.hexdigest()
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def shared_replay(fingerprint, _exp, _h):
-    """The replay figure, built once for all sessions whose history is the same."""
-    return replay_figure(_h, _exp.net, _exp.plane, _exp.y_train, _exp.y_test, height=700,
-                         input_names=_exp.dataset.feature_names)
 
 
 def clamp_epochs(exp, requested):
@@ -97,7 +31,6 @@ def clamp_epochs(exp, requested):
 
 def on_reset():
     exp.reset_network()
-    ss.pop("train.optimizer", None)
     ss["train.message"] = "Back to the initial weights (same seed); the history is cleared."
 
 
@@ -161,17 +94,12 @@ if message:
 if action in ("train", "continue") and not live:
     if action == "train":
         exp.reset_network()
-        ss.pop("train.optimizer", None)
     n = clamp_epochs(exp, ss["train.epochs"])
     start = exp.history.last_epoch if exp.history else 0
-    key = start_key(exp, n) if action == "train" else None
-    try:
-        shared = finished_run(key) if key else None
-    except LookupError:
-        shared = None
+    key = cached.training_key(exp, n) if action == "train" else None
+    shared = cached.trainings().get(key) if key else None
     if shared is not None:  # someone trained exactly this already: take a copy of the result
-        weights, biases, exp.history = shared
-        exp.net.set_params(weights, biases)
+        exp.adopt(shared)
         n = 0
     stop_slot.button("Stop", key="train.stop", on_click=on_stop, icon=":material/stop:")
     bar = progress_slot.progress(0.0, text=f"Training {n} epochs…")
@@ -186,9 +114,9 @@ if action in ("train", "continue") and not live:
                          text=f"Epoch {epoch} of {start + n} · train loss {h.loss_list[-1]:.4g}")
 
     if n:
-        run_epochs(exp, n, on_epoch)
+        exp.continue_training(n, on_epoch)
         if key and exp.history.stop_reason is None:  # finished, not stopped: share it
-            finished_run(key, (exp.net.weights, exp.net.biases, exp.history))
+            cached.trainings().put(key, exp.result())
     progress_slot.empty()
     stop_slot.empty()
     history = exp.history
@@ -226,13 +154,10 @@ def readouts(h):
                 help="The biggest change of any single weight during the last epoch.")
 
 
-def replay(exp, h):
-    """The animated replay, built once per state of the history (kept in the session)."""
-    key = (exp.version, id(h), h.last_epoch, len(h.snapshots))
-    held = ss.get("train.replay")
-    if held is None or held[0] != key:
-        ss["train.replay"] = held = (key, shared_replay(history_fingerprint(exp, h), exp, h))
-    st.plotly_chart(held[1], key="train.replay_chart", theme=None,
+def replay(exp):
+    """The animated replay (built once for every session whose history is the same)."""
+    fig = cached.replay(exp.history_key(), exp)
+    st.plotly_chart(fig, key="train.replay_chart", theme=None,
                     config={"displayModeBar": False})
 
 
@@ -259,7 +184,7 @@ def live_view():
             n = int(min(50, max(1, 0.08 / ss.get("train.epoch_s", 0.01))))
             n = min(n, Experiment.epoch_cap(exp.config, exp.dataset))
         t0 = time.perf_counter()
-        run_epochs(exp, n)
+        exp.continue_training(n)
         ss["train.epoch_s"] = (time.perf_counter() - t0) / n
     h = exp.history
     c3.caption("Play trains a few epochs per redraw; Step trains one. The replay below "
@@ -282,7 +207,7 @@ elif history is None or not history.epoch_list:
             icon=":material/school:")
 else:
     notices(history)
-    replay(exp, history)
+    replay(exp)
     readouts(history)
 
 history = exp.history
@@ -300,24 +225,23 @@ if history is not None and history.epoch_list:
                            file_name="training_history.csv", mime="text/csv",
                            on_click="ignore", key="train.download_history",
                            icon=":material/download:")
+        numpy_script_button(
+            exp, key="train.download_script", epochs=history.last_epoch,
+            label="NumPy script (initial)",
+            help=f"This run as one plain NumPy program: from the initial weights it trains "
+                 f"{history.last_epoch} epochs in one go, as Train does, and prints the same "
+                 f"losses. (After Continue with minibatches its shuffles differ from the "
+                 f"continued part.)")
+        numpy_script_button(
+            exp, key="train.download_script_trained", trained=True,
+            epochs=int(ss["train.epochs"]), label="NumPy script (trained)",
+            help="The trained network as one plain NumPy program: it prints its outputs "
+                 "after training on for the epochs above, as a new run from these weights.")
         st.caption("A gradient norm that shrinks layer by layer towards the input is the "
                    "vanishing gradient; one that keeps growing is heading for divergence.")
 
 
 # ---------- comparisons: the same start, several settings
-@st.cache_data(max_entries=32, show_spinner=False)
-def comparison_runs(sizes, activations, use_bias, params, data, settings, kind, values,
-                    epochs):
-    """Return the runs of one comparison (a pure function of its arguments: cached)."""
-    net = Network(list(sizes), list(activations), use_bias=use_bias)
-    net.set_params(*params)
-    X, y, X_test, y_test = data
-    lr, optimizer, batch, loss, seed, reg, reg_rate = settings
-    return compare(net, X, y, kind, list(values), epochs, lr=lr, optimizer=optimizer,
-                   batch_size=batch, loss=loss, X_test=X_test, y_test=y_test, seed=seed,
-                   regularization=reg, reg_rate=reg_rate)
-
-
 def chosen_values(kind, raw, n_train):
     """Return (valid values, complaints) from the multiselect (typed values are strings)."""
     good, bad = [], []
@@ -370,10 +294,7 @@ c3.button("Compare", key="train.cmp_run", type="primary", width="stretch",
           disabled=not values, icon=":material/compare_arrows:", on_click=request_comparison)
 run_clicked = ss.pop("train.cmp_clicked", False)
 
-initial = exp.initial_net()
-batches = values if kind == "batch_size" else [c.batch_size]
-cap = min(max_epochs(len(exp.X_train), b, initial.n_params, runs=max(1, len(values)))
-          for b in batches)
+cap = exp.comparison_cap(kind, values)
 request = (c, kind, tuple(values), min(int(cmp_epochs), cap))
 if run_clicked:
     ss["train.cmp_request"] = request
@@ -383,11 +304,7 @@ if run_clicked:
 held = ss.get("train.cmp_request")
 if held is not None and held[:3] == request[:3]:
     with st.spinner(f"Training {len(values)} runs of {held[3]} epochs…"):
-        runs = comparison_runs(
-            tuple(initial.layer_sizes), tuple(initial.activations), initial.use_bias,
-            initial.get_params(), (exp.X_train, exp.y_train, exp.X_test, exp.y_test),
-            (c.lr, c.optimizer, c.batch_size, c.loss, c.seed, c.regularization, c.reg_rate),
-            held[1], held[2], held[3])
+        runs = cached.comparison(exp.key(True), held[1], held[2], held[3], exp)
     st.plotly_chart(comparison_figure(runs, held[1]), key="train.cmp_chart")
     st.dataframe(
         [{label: r.label, "verdict": r.verdict, "what happened": r.summary,

@@ -10,7 +10,6 @@ from nn_core.activation_study import (
     epochs_to_target,
     layer_gradient_ratio,
     study_epoch_cap,
-    summarize,
     train_activations,
     zero_gradient_units,
 )
@@ -168,25 +167,28 @@ def test_epochs_to_target():
     assert epochs_to_target(h, 1.0) == 0
 
 
-def test_summary_states_the_measured_numbers():
-    d = make_dataset("circle", n_points=200, seed=0)
-    net = Network([2, 8, 8, 8, 1], "sigmoid", seed=0)
-    runs = train_activations(net, d.X_train, d.y_train, ["sigmoid", "tanh", "relu"], 60,
-                             lr=0.3, batch_size=10, loss="mse", X_test=d.X_test, y_test=d.y_test)
-    target = 0.15
-    text = " ".join(summarize(runs, target, d.X_train))
-    hits = {r.name: epochs_to_target(r.history, target) for r in runs}
-    reached = {k: v for k, v in hits.items() if v is not None}
-    assert reached, hits
-    first = min(reached, key=reached.get)
-    assert f"{first} reached the loss target 0.15 first, at epoch {reached[first]}" in text
-    s = np.median(runs[0].history.grad_norms[:, 0])
-    t = np.median(runs[1].history.grad_norms[:, 0])
-    assert f"{t / s:.3g} times smaller than tanh's" in text
-
-
 def test_study_epoch_cap_uses_the_shared_caps():
     # Nine runs count as five against max_epochs (a batched step costs ~ half of R steps).
     assert study_epoch_cap(250, 10, 105, 9) == max_epochs(250, 10, 105, runs=5)
     assert study_epoch_cap(250, 10, 105, 1) == max_epochs(250, 10, 105, runs=1)
     assert study_epoch_cap(250, 10, 105, 9) >= 300
+
+
+def test_one_start_per_run_equals_train_from_each_start():
+    # several initial-weight seeds in one batch: run r starts from nets[r], as train() would
+    nets = [Network([2, 5, 4, 1], ["tanh", "tanh", "sigmoid"], seed=s) for s in (1, 2)]
+    names = ["relu", "relu", "elu", "elu"]
+    runs = train_activations(nets * 2, CIRCLE.X_train, CIRCLE.y_train, names, 15, lr=0.3,
+                             batch_size=16, loss="mse", X_test=CIRCLE.X_test,
+                             y_test=CIRCLE.y_test, seed=4)
+    for r, run in enumerate(runs):
+        twin = _twin(nets[r % 2], names[r])
+        history = train(twin, CIRCLE.X_train, CIRCLE.y_train, epochs=15, lr=0.3, batch_size=16,
+                        loss="mse", X_test=CIRCLE.X_test, y_test=CIRCLE.y_test, seed=4)
+        _assert_same(run, history, twin)
+        np.testing.assert_array_equal(run.history.snapshots[0].weights[1], nets[r % 2].weights[1])
+    with pytest.raises(ValueError, match="one per run"):
+        train_activations(nets, CIRCLE.X_train, CIRCLE.y_train, ["relu"] * 3, 2)
+    with pytest.raises(ValueError, match="same layers"):
+        train_activations([nets[0], Network([2, 3, 1], seed=0)], CIRCLE.X_train,
+                          CIRCLE.y_train, ["relu"] * 2, 2)

@@ -23,6 +23,7 @@ from ui.experiment import (
     config_to_widgets,
     on_sidebar_change,
 )
+from ui.script_download import numpy_script_button
 
 DATASET_LABELS = {
     "tutorial_xor": "Tutorial XOR (4 rows)", "circle": "Circle", "xor": "XOR (2-D)",
@@ -158,6 +159,11 @@ def _files(exp):
     st.download_button("Download the network (JSON)", network_to_json(exp.net, indent=1),
                        file_name="network.json", mime="application/json", on_click="ignore",
                        key="download_network")
+    numpy_script_button(exp, key="download_script", epochs=exp.config.epochs, icon=None,
+                        help=f"The experiment from its initial weights, written out as one "
+                             f"plain NumPy program (the tutorial's, corrected): run it and it "
+                             f"prints the losses of {exp.config.epochs} epochs, the same as "
+                             f"Train with these settings.")
     st.file_uploader("Load a network (JSON)", type=["json"], key="upload_network",
                      on_change=_load_upload, args=("upload_network", _use_network),
                      help="A file from 'Download the network'; it must fit the current data.")

@@ -5,36 +5,21 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nn_core import network_to_json
-from nn_core.stepthrough import step_through
+from ui import cached
 
 MAX_INPUT = 1000.0  # typed inputs and targets are clamped to +-MAX_INPUT
 
 
-CACHE_KEY = "stepper.cache"
-CACHE_ENTRIES = 6
-
-
 def steps_for(exp, x, y, granularity):
-    """Return the step-through of the session's current network on one sample.
-
-    Kept per session (a Network holds functions, so st.cache_data cannot pickle it); the key
-    is the network's exact JSON, so training the net in place makes a new entry.
-    """
-    key = (network_to_json(exp.net), tuple(map(float, x)), tuple(map(float, y)), exp.loss,
-           float(exp.config.lr), granularity)
-    cache = st.session_state.setdefault(CACHE_KEY, {})
-    if key not in cache:
-        if len(cache) >= CACHE_ENTRIES:
-            cache.pop(next(iter(cache)))
-        cache[key] = step_through(exp.net, np.array(x), np.array(y), loss=exp.loss,
-                                  lr=float(exp.config.lr), granularity=granularity)
-    return cache[key]
+    """Return the step-through of the session's current network on one sample (cached for
+    every session by the experiment's key: training the net in place makes a new entry)."""
+    x, y = tuple(map(float, x)), tuple(map(float, y))
+    return cached.steps(exp.key(), x, y, granularity, exp)
 
 
-def fingerprint(exp) -> int:
-    """Return a hash that changes whenever the session network's parameters change."""
-    return hash(network_to_json(exp.net))
+def fingerprint(exp) -> str:
+    """Return a key that changes whenever the session network's parameters change."""
+    return exp.key()
 
 
 def pick_sample(exp, prefix: str):

@@ -85,8 +85,13 @@ def loss_figure(runs, target=None, height=420) -> go.Figure:
                 hovertemplate=f"{run.name} test<br>epoch %{{x}}<br>loss %{{y:.4g}}"
                               "<extra></extra>"))
     if target is not None and target > 0:
-        fig.add_hline(y=target, line=dict(color="#444", dash="dash", width=1),
-                      annotation_text=f"target {target:g}", annotation_position="top right")
+        fig.add_hline(y=target, line=dict(color="#444", dash="dash", width=1))
+        # On a log axis an annotation's y is log10 of the value (add_hline's own label is not
+        # converted, which put it at the top of the chart): place the label on the line.
+        fig.add_annotation(x=1, xref="x domain", y=math.log10(target), yref="y",
+                           text=f"loss target {target:g}", showarrow=False, xanchor="right",
+                           yanchor="bottom", font=dict(color="#444", size=12),
+                           bgcolor="rgba(255,255,255,0.8)")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
                       xaxis_title="epoch", yaxis_title="loss (log scale)",
                       yaxis_type="log", legend=dict(title="solid: train · dotted: test"))

@@ -1,6 +1,7 @@
 """Fixtures for end-to-end browser tests: a real Streamlit server and headless Chromium.
 
 - ``app_url`` (session): starts ``streamlit run app.py`` on a free port, yields its base URL.
+- ``server_log`` (session): the path of that server's log (stdout and stderr).
 - ``browser`` (session): Playwright (sync API) driving Debian's /usr/bin/chromium, headless.
 - ``page`` (function): a fresh context (viewport 1400x1000) and page, closed afterwards.
 
@@ -68,10 +69,16 @@ def _read_log(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the app_url server's log: tests read it for tracebacks."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
     """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = server_log
     cmd = [
         sys.executable,
         "-m",

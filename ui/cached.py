@@ -1,0 +1,82 @@
+"""Results computed once for every session that asks the same: the experiment's verbs, cached.
+
+Every cache here is keyed on `Experiment.key()` (config, data and parameter bytes) plus the
+arguments of the verb; the experiment itself is passed unhashed (`_exp`). st.cache_data hands
+each caller its own copy, so nothing mutable is shared between sessions. A class opening one
+link asks the same questions: the second student gets the first one's answer.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import OrderedDict
+
+import streamlit as st
+
+from viz.training import replay_figure
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def replay(key: str, _exp, height: int = 700):
+    """The Training page's replay figure of `_exp`'s history (key: Experiment.history_key)."""
+    return replay_figure(_exp.history, _exp.net, _exp.plane, _exp.y_train, _exp.y_test,
+                         height=height, input_names=_exp.dataset.feature_names)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def comparison(key: str, kind: str, values: tuple, epochs: int, _exp):
+    """Experiment.compare (key: Experiment.key())."""
+    return _exp.compare(kind, values, epochs)
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def study(key: str, names: tuple, epochs: int, lrs: tuple, _exp, seeds: int = 1):
+    """Experiment.study, with the seconds it took: (runs, seconds)."""
+    t = time.perf_counter()
+    runs = _exp.study(names, epochs, lrs, seeds)
+    return runs, time.perf_counter() - t
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def steps(key: str, x: tuple, y: tuple, granularity: str, _exp):
+    """Experiment.step_through of one sample (key: Experiment.key())."""
+    return _exp.step_through(list(x), list(y), granularity)
+
+
+class _Trainings:
+    """Finished trainings from the initial weights, by key (at most `size`, least recent
+    dropped). Values go in and come out as deep copies: no session holds a shared object."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key not in self.items:
+                return None
+            self.items.move_to_end(key)
+            value = self.items[key]
+        return copy.deepcopy(value)
+
+    def put(self, key, value):
+        value = copy.deepcopy(value)
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def trainings() -> _Trainings:
+    """The process's store of finished trainings (Experiment.result(), by training_key)."""
+    return _Trainings()
+
+
+def training_key(exp, epochs: int) -> str | None:
+    """Return the key of a shareable training of `exp` from its initial weights, or None."""
+    return exp.key(True, "train", int(epochs)) if exp.shareable() else None
