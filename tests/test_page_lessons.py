@@ -8,6 +8,7 @@ import pytest
 from nn_core.config import ExperimentConfig
 from nn_core.lesson_answers import answer_key
 from nn_core.lessons import load_lessons, step_experiment
+from nn_core.stepthrough import step_through
 from tests.app_helpers import experiment, open_app
 from tests.test_lessons import LESSON_DIR
 
@@ -58,7 +59,7 @@ def test_walk_every_lesson_to_the_summary_one_answer_wrong(name):
         assert not at.exception
         assert header(at).startswith(f"**Lesson · Step {k + 1} of {n}**")
         assert param(at, "lesson") == name and param(at, "step") == str(k + 1)
-        assert f"##### {step.title}" in texts(at)
+        assert f"**{step.title}**" in [e.label for e in at.expander]
         assert experiment(at).config == step.config
         if step.question is not None:
             key = key_of(step)
@@ -84,9 +85,11 @@ def test_a_link_opens_a_step_and_the_page_it_points_to():
     step = LESSONS["tutorial"].steps[2]
     assert step.page == "feedforward" and at.session_state["ff.sample"] == 2
     assert any(t.value == "Feedforward" for t in at.title)
-    # What the Feedforward page computed for its sample is the answer key.
-    runs = at.session_state["stepper.cache"].values()
-    run = next(r for r in runs if np.array_equal(r.X[0], [0, 1, 1]))
+    # The Feedforward page steps through sample 2 of the session's network: its h1 is the key.
+    assert at.number_input(key="ff.sample").value == 2
+    exp = experiment(at)
+    run = step_through(exp.net, exp.X_train[1], exp.y_train[1], loss=exp.loss, lr=exp.config.lr)
+    assert np.array_equal(run.X[0], [0, 1, 1])
     assert run.trace.activations[1][0, 0] == pytest.approx(key_of(step).value, abs=1e-12)
 
 

@@ -32,7 +32,6 @@ PREVIEW = "lesson.preview"  # a Lesson uploaded on the Lessons page, for its aut
 MESSAGE = "lesson.message"  # shown on the Lessons page: why a link did not open
 GOTO = "lesson.goto"
 PREVIEW_NAME = "preview"
-BODY_HEIGHT = 330  # px: the step's text, code, tables and question scroll inside this
 
 
 @st.cache_data(show_spinner=False)
@@ -154,6 +153,15 @@ def cached_show(config, name, bug):
     return show_value(name, step_experiment_for(config), bug)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_choices(config, question):
+    return choices_for(question, step_experiment_for(config))
+
+
+def _choice_label(choice) -> str:
+    return f"lr {choice:g}" if isinstance(choice, float) else str(choice)
+
+
 def step_experiment_for(config):
     exp = Experiment()
     exp.apply(config)
@@ -170,45 +178,46 @@ def panel():
     ss = st.session_state
     n = len(lesson.steps)
     with st.container(border=True, key="lesson_panel"):
-        head, back, nxt, close = st.columns([6, 1.1, 1.3, 1.1], vertical_alignment="center")
-        where = "Summary" if k == n else f"Step {k + 1} of {n}"
-        head.markdown(f":material/school: **Lesson · {where}** · :gray[{lesson.title}]")
-        back.button("Back", key="lesson.back", icon=":material/chevron_left:", width="stretch",
-                    disabled=k == 0, on_click=enter_step, args=(k - 1,))
-        nxt.button("Finish" if k == n - 1 else "Next", key="lesson.next", type="primary",
-                   icon=":material/chevron_right:", width="stretch", disabled=k == n,
-                   on_click=enter_step, args=(k + 1,))
-        close.button("Close", key="lesson.close", icon=":material/close:", width="stretch",
-                     on_click=close_lesson, help="Leave the lesson (your answers are kept).")
-        # A fixed height that scrolls inside keeps the page the step points to in view below.
-        with st.container(height=BODY_HEIGHT, border=False, key="lesson_body"):
-            if k == n:
-                _summary(lesson)
-            else:
-                _step(lesson, k, ss.setdefault(ANSWERS, {}).setdefault(lesson.name, {}))
+        # One wrapping row: on a narrow screen the buttons move under the title, never cut.
+        with st.container(horizontal=True, vertical_alignment="center", key="lesson_head"):
+            where = "Summary" if k == n else f"Step {k + 1} of {n}"
+            st.markdown(f":material/school: **Lesson · {where}** · :gray[{lesson.title}]",
+                        width="stretch")
+            buttons = st.container(horizontal=True, width="content")
+            buttons.button("Back", key="lesson.back", icon=":material/chevron_left:",
+                      disabled=k == 0, on_click=enter_step, args=(k - 1,))
+            buttons.button("Finish" if k == n - 1 else "Next", key="lesson.next", type="primary",
+                      icon=":material/chevron_right:", disabled=k == n, on_click=enter_step,
+                      args=(k + 1,))
+            buttons.button("Close", key="lesson.close", icon=":material/close:",
+                      on_click=close_lesson, help="Leave the lesson (your answers are kept).")
+        if k == n:
+            _summary(lesson)
+        else:
+            _step(lesson, k, ss.setdefault(ANSWERS, {}).setdefault(lesson.name, {}))
 
 
 def _step(lesson, k, answers):
     step = lesson.steps[k]
-    st.markdown(f"##### {step.title}")
+    # Folded away, the panel leaves the page below in view; each step opens unfolded.
+    body = st.expander(f"**{step.title}**", expanded=True, key=f"lesson_body_{lesson.name}_{k}")
+    with body:
+        _step_body(lesson, k, step, answers)
+
+
+def _step_body(lesson, k, step, answers):
     numbers = step.code or step.show
-    left, right = st.columns([1, 1]) if numbers else (st.container(), None)
+    left, right = st.columns([1.4, 1]) if numbers else (st.container(), None)
     with left:
         st.markdown(step.text)
-        if step.question is not None:
-            _question(lesson, k, step, answers)
     if right is not None:
         with right:
             if step.code:
                 st.code(step.code, language="python", wrap_lines=True)
-            tables = [cached_show(step.config, name, step.bug) for name in step.show]
-            # Narrow tables side by side (X beside y, W1 beside W2), wide ones stacked.
-            narrow = sum(len(t[2]) + 1 for t in tables) <= 6
-            slots = st.columns(len(tables)) if narrow and len(tables) > 1 else \
-                [st.container() for _ in tables]
-            for slot, (caption, matrix, cols, rows) in zip(slots, tables):
-                with slot:
-                    _table(caption, matrix, cols, rows)
+            for name in step.show:
+                _table(*cached_show(step.config, name, step.bug))
+    if step.question is not None:
+        _question(lesson, k, step, answers)
 
 
 def _table(caption, matrix, cols, rows):
@@ -229,21 +238,23 @@ def _question(lesson, k, step, answers):
     key = f"lesson.{lesson.name}.{k}"
     with st.container(border=True, key=f"lesson_question_{k}"):
         st.markdown(f"**Predict:** {q.prompt}")
-        if q.numeric:
-            st.number_input("Your answer", value=None, format="%.6g", step=None, key=key + ".in",
-                            placeholder="type a number", label_visibility="collapsed")
-        else:
-            options = choices_for(q, _session_experiment())
-            st.radio("Your answer", options, index=None, key=key + ".in", horizontal=True,
-                     format_func=lambda c: f"lr {c:g}" if isinstance(c, float) else str(c),
-                     label_visibility="collapsed")
-        done = record is not None and bool(record["right"] or record.get("revealed"))
-        c1, c2 = st.columns(2)
-        c1.button("Check", key=key + ".check", on_click=_check, args=(lesson, k), width="stretch",
-                  disabled=done)
+        done = record is not None and bool(record["right"] or record.get("last_right")
+                                           or record.get("revealed"))
+        c0, c1, c2 = st.columns([2, 1, 1], vertical_alignment="center")
+        with c0:
+            if q.numeric:
+                st.number_input("Your answer", value=None, format="%.6g", step=None,
+                                key=key + ".in", placeholder="type a number",
+                                label_visibility="collapsed")
+            else:
+                st.radio("Your answer", cached_choices(step.config, q), index=None,
+                         key=key + ".in", horizontal=True, format_func=_choice_label,
+                         label_visibility="collapsed")
+        c1.button("Check", key=key + ".check", on_click=_check, args=(lesson, k),
+                  width="stretch", disabled=done, type="primary" if not done else "secondary")
         if record is not None and not done:
-            c2.button("Show the answer", key=key + ".reveal", on_click=_reveal, args=(lesson, k),
-                      width="stretch")
+            c2.button("Show the answer", key=key + ".reveal", on_click=_reveal,
+                      args=(lesson, k), width="stretch")
         if record is None:
             if st.session_state.pop("lesson.nudge", None) == k:
                 st.caption("Type a number or pick a choice first, then press Check.")
@@ -315,7 +326,7 @@ def _show_given(value) -> str:
 def _show_answer(question, answer) -> str:
     if question.numeric:
         return f"{float(answer.value):.6g}"
-    return " or ".join(f"lr {c:g}" if isinstance(c, float) else str(c) for c in answer.correct)
+    return " or ".join(_choice_label(c) for c in answer.correct)
 
 
 def preview_upload(data: bytes) -> list:
