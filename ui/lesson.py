@@ -185,12 +185,13 @@ def panel():
                         width="stretch")
             buttons = st.container(horizontal=True, width="content")
             buttons.button("Back", key="lesson.back", icon=":material/chevron_left:",
-                      disabled=k == 0, on_click=enter_step, args=(k - 1,))
-            buttons.button("Finish" if k == n - 1 else "Next", key="lesson.next", type="primary",
-                      icon=":material/chevron_right:", disabled=k == n, on_click=enter_step,
-                      args=(k + 1,))
+                           disabled=k == 0, on_click=enter_step, args=(k - 1,))
+            buttons.button("Finish" if k == n - 1 else "Next", key="lesson.next",
+                           type="primary", icon=":material/chevron_right:", disabled=k == n,
+                           on_click=enter_step, args=(k + 1,))
             buttons.button("Close", key="lesson.close", icon=":material/close:",
-                      on_click=close_lesson, help="Leave the lesson (your answers are kept).")
+                           on_click=close_lesson,
+                           help="Leave the lesson (your answers are kept).")
         if k == n:
             _summary(lesson)
         else:
