@@ -25,6 +25,7 @@ def panel(page):
 
 
 def press(page, locator):
+    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     locator.click(timeout=FIRST_LOAD_MS)  # a bound for a loaded machine, not a speed check
     wait_for_app_idle(page)
 
