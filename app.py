@@ -1,4 +1,4 @@
-"""Neural Network Playground: navigation, the shared sidebar and the Home page."""
+"""Neural Network Playground: navigation and the shared sidebar; the Playground is the front page."""
 
 import streamlit as st
 
@@ -9,7 +9,7 @@ st.set_page_config(page_title="Neural Network Playground", page_icon=":material/
 
 # Each page is a thin script in pages/; the order is the order of a first visit.
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),
     st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
     st.Page("pages/network_graph.py", title="Network graph", icon=":material/hub:"),
     st.Page("pages/feedforward.py", title="Feedforward", icon=":material/arrow_forward:"),

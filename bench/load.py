@@ -117,7 +117,7 @@ async def session(i, port, args, times, errors, done: asyncio.Event, all_done):
     try:
         query = "&".join(q for q in (args.query, f"seed={i}" if args.distinct_seeds else "") if q)
         record("open", await s.connect(query))
-        for title in [t for t in s.pages if t != "Home"] + ["Home"]:
+        for title in [t for t in s.pages if t != "Playground"] + ["Playground"]:
             await think()
             record("page", await s.switch_page(title))
             for key in ([STEP_KEYS[title]] * args.steps if title in STEP_KEYS else []):

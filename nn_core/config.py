@@ -42,6 +42,9 @@ class Limits:
     max_csv_rows: int = 2000
     max_csv_columns: int = 20
     max_comparison_runs: int = 10
+    # The Playground's Play trains a second of epochs per request and stops at this epoch:
+    # the history it records grows by one row an epoch.
+    max_play_epochs: int = 10_000
 
 
 LIMITS = Limits()

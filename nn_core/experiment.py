@@ -30,6 +30,7 @@ from .config import LIMITS, ExperimentConfig, max_epochs
 from .datasets import Dataset, load_csv
 from .network import Network
 from .optimizers import make_optimizer
+from .own_data import OwnPoints
 from .seed_study import seed_starts
 from .serialization import network_from_json
 from .stepthrough import StepThrough, step_through
@@ -48,6 +49,15 @@ def experiment_key(config: ExperimentConfig, dataset: Dataset, net: Network, *ex
     return h.hexdigest()
 
 
+def own_plane(own: OwnPoints, config: ExperimentConfig) -> InputPlane:
+    """Return the plane of "your data": its points as they are, on the generated data's domain."""
+    return InputPlane(own.X[own.train], own.X[~own.train], (-6.0, 6.0), tuple(config.features))
+
+
+def _only_features_differ(a: ExperimentConfig, b: ExperimentConfig) -> bool:
+    return a.data_key() != b.data_key() and replace(a, features=b.features).data_key() == b.data_key()
+
+
 class Experiment:
     """One user's experiment: config, data, the current network and its training history.
 
@@ -61,6 +71,7 @@ class Experiment:
         self.uploaded_params = None  # (weights, biases) from a user's network file
         self.version = 0
         self.history = None
+        self.own: OwnPoints | None = None  # "your data": points the user added or erased
         self._optimizer = None  # (key, optimizer): see optimizer()
         self.dataset = build_dataset(self.config)
         self.plane = input_plane(self.config, self.dataset)
@@ -259,7 +270,11 @@ class Experiment:
         """
         new, notices = new.clamp()
         dataset = self.dataset
-        if reload_data or new.data_key() != self.config.data_key():
+        own = self.own
+        if own is not None and not reload_data and _only_features_differ(new, self.config):
+            dataset = own.dataset(new.features)  # your points, seen through other features
+        elif reload_data or new.data_key() != self.config.data_key():
+            own = None
             try:
                 dataset = build_dataset(new, self.uploaded)
             except ValueError as err:
@@ -277,12 +292,20 @@ class Experiment:
             notices.append("The uploaded network's weights were dropped: the architecture "
                            "or data changed.")
         self.config = new
+        self.own = own
         if dataset is not self.dataset:
             self.dataset = dataset
-            self.plane = input_plane(new, dataset)
+            self.plane = own_plane(own, new) if own is not None else input_plane(new, dataset)
         if rebuild:
             self.reset_network()
         return notices
+
+    def use_own_points(self, own: OwnPoints) -> None:
+        """Make `own` the data ("your data"), keeping the network and its history: a point
+        added while training is simply more data to fit."""
+        self.own = own
+        self.dataset = own.dataset(self.config.features)
+        self.plane = own_plane(own, self.config)
 
     def use_csv(self, data) -> list:
         """Load a user's CSV (bytes) as the data; on a bad file raise ValueError, change nothing."""

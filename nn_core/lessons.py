@@ -29,8 +29,8 @@ MAX_SHORT = 200  # titles, prompts, hints, one-line fields
 MAX_CODE = 1000
 MAX_LIST = 20
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
-# Pages a step may point to (the page files' names; "home" is the front page).
-PAGES = ("home", "network_graph", "feedforward", "backprop", "training", "activations",
+# Pages a step may point to (the page files' names; "home" and "playground": the front page).
+PAGES = ("home", "playground", "network_graph", "feedforward", "backprop", "training", "activations",
          "lessons")
 # Names a link's hide= and lock= accept: the config's fields, and for hide a few groups.
 CONTROL_FIELDS = tuple(URL_KEYS)

@@ -22,6 +22,10 @@ steps = run.phase("forward", "loss")
 layer_run = steps_for(exp, x, y, "layer") if granularity == "neuron" else run
 layer_steps = {s.layer: s for s in layer_run.phase("forward") if s.kind == "layer"}
 reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, fingerprint(exp)))
+goto = st.session_state.pop(f"{PREFIX}.goto", None)  # the Playground's "Step through this neuron"
+if goto is not None:
+    st.session_state[f"{PREFIX}.step"] = next(
+        (k for k, s in enumerate(steps) if s.kind == "neuron" and (s.layer, s.unit) == tuple(goto)), 0)
 
 
 @st.fragment

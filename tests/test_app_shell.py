@@ -8,11 +8,11 @@ from tests.app_helpers import experiment
 from tests.app_helpers import open_app as app
 
 
-def test_home_renders_with_the_default_experiment():
+def test_the_front_page_is_the_playground_with_the_default_experiment():
     at = app()
     assert not at.exception
-    assert at.title[0].value == "Neural Network Playground"
-    assert "circle" in at.info[0].value and "2 - 4 - 2 - 1" in at.info[0].value
+    assert "Neural Network Playground" in at.markdown[0].value
+    assert at.button(key="pg_play").label == "Play"
     assert experiment(at).net.layer_sizes == [2, 4, 2, 1]
 
 

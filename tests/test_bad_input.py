@@ -78,7 +78,7 @@ def test_each_kind_of_bad_link_gets_a_notice_and_a_sane_experiment(name):
         assert key in told or field.get(key, key) in told, f"no notice names {key!r}: {told}"
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith("home.py")])
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_opens_from_a_bad_link(page):
     params = {k: v for kind in ("garbage", "negative", "nan_inf") for k, v in
               BAD_LINKS[kind].items()}

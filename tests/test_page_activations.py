@@ -120,7 +120,7 @@ def test_results_are_cached_and_runs_share_the_initial_weights():
     at = open_app(page=PAGE)
     _compare(at, epochs=40)
     first = _charts(at)[1]
-    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/playground.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     again = _charts(at)[1]

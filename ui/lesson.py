@@ -65,7 +65,8 @@ def start(pages, page):
             open_from_url(params.get("lesson", ""), params.get("step"))
     goto = ss.pop(GOTO, None)
     if goto:
-        by_name = {(p.url_path or "home"): p for p in pages}
+        by_name = {p.url_path: p for p in pages}
+        by_name["home"] = by_name["playground"] = next(p for p in pages if not p.url_path)
         target = by_name.get(goto)
         if target is not None and target.url_path != page.url_path:
             st.switch_page(target)

@@ -1,0 +1,199 @@
+"""The Playground (the front page) through AppTest: every control, Play / Pause / Step, and
+the paused network on the other pages."""
+
+import numpy as np
+import pytest
+
+from nn_core import network_to_json, step_through
+from nn_core.config import LIMITS
+from tests.app_helpers import experiment, open_app
+
+PAGE = "pages/playground.py"
+
+
+def _epoch(at):
+    h = experiment(at).history
+    return h.last_epoch if h is not None else 0
+
+
+def _counter(at) -> str:
+    """The epoch counter's text in the top bar ("Epoch 000,123")."""
+    import re
+    bodies = [h.proto.body for h in at.get("html") if "pg-epoch-value\">" in h.proto.body]
+    assert len(bodies) == 1
+    return re.search(r'pg-epoch-value">([^<]*)<', bodies[0]).group(1)
+
+
+def _params(net):
+    return [a.copy() for a in net.weights + net.biases]
+
+
+def test_the_app_opens_on_the_playground_paused_at_epoch_zero():
+    at = open_app()
+    assert not at.exception
+    assert at.button(key="pg_play").label == "Play"
+    assert _counter(at) == "000,000"
+    assert _epoch(at) == 0
+
+
+def test_play_trains_a_chunk_and_pause_keeps_the_network_where_it_is():
+    at = open_app()
+    initial = _params(experiment(at).net)
+    at.button(key="pg_play").click().run()
+    assert not at.exception
+    assert at.button(key="pg_play").label == "Pause"
+    played = _epoch(at)
+    assert played > 0  # a chunk for the browser to play
+    at.button(key="pg_play").click().run()  # Pause (the browser sends the epoch on screen)
+    assert at.button(key="pg_play").label == "Play"
+    assert _epoch(at) == played and _counter(at) == f"{played:07,d}"
+    assert any(not np.array_equal(a, b) for a, b in zip(initial, _params(experiment(at).net)))
+
+
+def test_pause_then_another_page_shows_the_same_weights():
+    at = open_app()
+    at.button(key="pg_play").click().run()
+    at.button(key="pg_play").click().run()
+    paused = network_to_json(experiment(at).net)
+    for page in ("pages/feedforward.py", "pages/network_graph.py", "pages/backprop.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert network_to_json(experiment(at).net) == paused, page
+    # Feedforward steps through exactly the paused network
+    at.switch_page("pages/feedforward.py").run()
+    exp = experiment(at)
+    want = step_through(exp.net, exp.X_train[0], exp.y_train[0], loss=exp.loss,
+                        lr=exp.config.lr).to_text(("forward", "loss"))
+    assert at.code[0].value == want
+    # and Play continues from it
+    at.switch_page(PAGE).run()
+    epoch = _epoch(at)
+    at.button(key="pg_step").click().run()
+    assert _epoch(at) == epoch + 1
+
+
+def test_step_trains_one_epoch_and_reset_goes_back_to_the_initial_weights():
+    at = open_app()
+    initial = _params(experiment(at).net)
+    at.button(key="pg_step").click().run()
+    at.button(key="pg_step").click().run()
+    assert _epoch(at) == 2 and _counter(at) == "000,002" and not at.exception
+    at.button(key="pg_reset").click().run()
+    assert _epoch(at) == 0
+    for a, b in zip(initial, _params(experiment(at).net)):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("key, value, check", [
+    ("pg_lr", 0.3, lambda c: c.lr == 0.3),
+    ("pg_act", "relu", lambda c: c.hidden_activations == ("relu", "relu")),
+    ("pg_reg", "l2", lambda c: c.regularization == "l2"),
+    ("pg_regrate", 0.01, lambda c: c.reg_rate == 0.01),
+    ("pg_task", "regression", lambda c: c.dataset == "plane" and c.loss == "mse"),
+])
+def test_top_bar_selectboxes_change_the_shared_experiment_and_the_url(key, value, check):
+    at = open_app()
+    at.selectbox(key=key).set_value(value).run()
+    assert not at.exception
+    config = experiment(at).config
+    assert check(config)
+    assert at.query_params == config.to_query_params()
+
+
+def test_data_controls():
+    at = open_app()
+    at.slider(key="pg_ratio").set_value(70).run()
+    assert experiment(at).config.train_ratio == 0.7 and len(experiment(at).X_train) == 140
+    at.slider(key="pg_noise").set_value(25).run()
+    assert experiment(at).config.noise == 0.25
+    at.select_slider(key="pg_batch").set_value(30).run()
+    assert experiment(at).config.batch_size == 30
+    seed = experiment(at).config.data_seed
+    X = experiment(at).X_train.copy()
+    at.button(key="pg_regen").click().run()
+    assert experiment(at).config.data_seed == seed + 1
+    assert not np.array_equal(experiment(at).X_train, X)
+    assert not at.exception
+
+
+def test_plus_and_minus_change_layers_and_neurons():
+    at = open_app()
+    at.button(key="pg_more.0").click().run()
+    assert experiment(at).net.layer_sizes == [2, 5, 2, 1]
+    at.button(key="pg_less.1").click().run()
+    assert experiment(at).net.layer_sizes == [2, 5, 1, 1]
+    assert at.button(key="pg_less.1").disabled  # a layer keeps at least one neuron
+    at.button(key="pg_layers_more").click().run()
+    assert experiment(at).net.layer_sizes == [2, 5, 1, 1, 1]
+    for _ in range(3):
+        at.button(key="pg_layers_less").click().run()
+    assert experiment(at).net.layer_sizes == [2, 1]
+    assert at.button(key="pg_layers_less").disabled
+    assert at.query_params["hidden"] == ""
+    assert not at.exception
+
+
+def test_layers_stop_at_the_limits():
+    at = open_app({"hidden": ",".join(["16"] * LIMITS.max_hidden_layers)})
+    assert at.button(key="pg_layers_more").disabled
+    assert at.button(key="pg_more.0").disabled
+
+
+def test_toggles_and_the_click_mode():
+    at = open_app()
+    at.toggle(key="pg_show_test").set_value(True).run()
+    at.toggle(key="pg_discretize").set_value(True).run()
+    assert at.segmented_control(key="pg.click").options == ["add orange", "add blue", "erase"]
+    at.segmented_control(key="pg.click").set_value("erase").run()
+    assert at.session_state["pg.click"] == "erase" and not at.exception
+
+
+def test_a_selected_weight_shows_its_exact_value_and_takes_a_new_one():
+    at = open_app()
+    at.session_state["pg.sel"] = {"k": "w", "l": 0, "i": 1, "j": 2}  # what a click on it sends
+    at.run()
+    exp = experiment(at)
+    w = float(exp.net.weights[0][1, 2])
+    assert any(repr(w) in m.value and "W1[2,3]" in m.value for m in at.markdown)
+    loss_before = exp.net.loss(exp.X_train, exp.y_train, exp.loss)
+    key = "pg_edit_w_0_1_2"
+    at.number_input(key=key).set_value(2.5).run()
+    assert experiment(at).net.weights[0][1, 2] == 2.5
+    assert experiment(at).net.loss(exp.X_train, exp.y_train, exp.loss) != loss_before
+    at.number_input(key=key).set_value(1e9).run()  # the box's own limit holds
+    assert abs(experiment(at).net.weights[0][1, 2]) <= 100
+
+
+def test_a_selected_bias_and_step_through_this_neuron():
+    at = open_app()
+    at.session_state["pg.sel"] = {"k": "b", "l": 1, "j": 1}
+    at.run()
+    at.number_input(key="pg_edit_b_1_1").set_value(-0.75).run()
+    assert experiment(at).net.biases[1][1] == -0.75
+    at.button(key="pg_stepthrough").click().run()
+    at.switch_page("pages/feedforward.py").run()  # where the browser goes on that click
+    assert not at.exception
+    title = next(m.value for m in at.markdown if m.value.startswith("**Step "))
+    assert title.startswith("**Step 7 of 9**"), title  # input, 4 + 1 neurons, then h2.2
+
+
+def test_a_selection_that_no_longer_exists_is_dropped():
+    at = open_app()
+    at.session_state["pg.sel"] = {"k": "w", "l": 5, "i": 0, "j": 0}
+    at.run()
+    assert not at.exception and not any("Weight W6" in m.value for m in at.markdown)
+
+
+def test_divergence_stops_play_with_the_engines_explanation():
+    at = open_app({"lr": "10", "out": "linear", "batch": "1"})
+    at.button(key="pg_play").click().run()
+    assert not at.exception
+    assert at.button(key="pg_play").label == "Play"
+    assert any("smaller learning rate" in e.value for e in at.error)
+    assert experiment(at).history.diverged
+
+
+def test_presets_are_one_click_away():
+    at = open_app()
+    at.button(key="preset_spiral").click().run()
+    assert experiment(at).config.dataset == "spiral" and not at.exception
