@@ -27,18 +27,18 @@ def panel(page):
 def press(page, locator):
     wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     locator.click(timeout=FIRST_LOAD_MS)  # a bound for a loaded machine, not a speed check
-    wait_for_app_idle(page)
+    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
 
 
 def test_lesson_link_next_and_step_link(app_url, page):
-    open_page(page, app_url, "?lesson=tutorial")
+    open_page(page, app_url, "?lesson=tutorial", timeout_ms=FIRST_LOAD_MS)
     expect(panel(page).get_by_text(f"Step 1 of {N}")).to_be_visible(timeout=FIRST_LOAD_MS)
     press(page, panel(page).get_by_role("button", name="Next"))
     expect(panel(page).get_by_text(f"Step 2 of {N}")).to_be_visible()
     assert "step=2" in page.url and "lesson=tutorial" in page.url
     assert_no_exception(page)
 
-    open_page(page, app_url, "?lesson=tutorial&step=3")
+    open_page(page, app_url, "?lesson=tutorial&step=3", timeout_ms=FIRST_LOAD_MS)
     expect(panel(page).get_by_text(f"Step 3 of {N}")).to_be_visible()
     expect(page.get_by_role("heading", name="Feedforward")).to_be_visible()
     assert_no_exception(page)
@@ -48,13 +48,19 @@ def test_hide_link_hides_the_named_control(app_url, page):
     open_page(page, app_url, "?lesson=learning_rate", timeout_ms=FIRST_LOAD_MS)
     slider = page.locator('[data-testid="stSidebar"]').get_by_text("Learning rate", exact=True)
     expect(slider).to_be_visible()
-    open_page(page, app_url, "?lesson=learning_rate&hide=lr,files")
+    open_page(page, app_url, "?lesson=learning_rate&hide=lr,files", timeout_ms=FIRST_LOAD_MS)
     expect(panel(page).get_by_text("Step 1 of")).to_be_visible()
     expect(slider).to_be_hidden()
     expect(page.get_by_text("Files: your data and networks")).to_be_hidden()
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("Optimizer")).to_be_visible()
     assert "hide=lr%2Cfiles" in page.url or "hide=lr,files" in page.url
     screenshot(page, "lessons_hide_lr_files", full_page=False)
+
+
+def upload(page, path):
+    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
+    page.locator('.st-key-lessons-upload [data-testid="stFileUploaderDropzoneInput"]'
+                 ).set_input_files(str(path))
 
 
 def test_bad_link_and_lesson_file_preview(app_url, page, tmp_path):
@@ -64,14 +70,14 @@ def test_bad_link_and_lesson_file_preview(app_url, page, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('title = "x"\nsummary = "y"\n[[step]]\ntitle = "a"\ntext = "b"\n'
                    'page = "training"\nexperiment = "lr=99"\n')
-    page.locator('.st-key-lessons-upload [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-    wait_for_app_idle(page)
+    upload(page, bad)
+    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     expect(page.get_by_text("bad.toml cannot be used as a lesson")).to_be_visible()
     expect(page.get_by_text("step 1: experiment: lr: 99 is outside")).to_be_visible()
     good = tmp_path / "good.toml"
     good.write_text((LESSON_DIR / "README.md").read_text().split("```toml\n")[1].split("```")[0])
-    page.locator('.st-key-lessons-upload [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
-    wait_for_app_idle(page)
+    upload(page, good)
+    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     expect(page.get_by_text("good.toml is a valid lesson")).to_be_visible()
     press(page, page.get_by_role("button", name="Try it"))
     expect(panel(page).get_by_text("Step 1 of 2")).to_be_visible()
@@ -84,7 +90,7 @@ def _answer(page, k, step, value):
         field = box.locator("input")
         field.fill(repr(float(value)))
         field.press("Enter")
-        wait_for_app_idle(page)
+        wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     else:
         label = f"lr {value:g}" if isinstance(value, float) else str(value)
         press(page, box.get_by_text(label, exact=True))
@@ -121,7 +127,7 @@ def test_walk_the_tutorial_lesson_one_answer_wrong(app_url, browser):
         screenshot(page, "lesson_tutorial_summary", full_page=False)
         # Spot check at 1024x768: a step with code and tables beside the text.
         page.set_viewport_size({"width": 1024, "height": 768})
-        open_page(page, app_url, "?lesson=tutorial&step=7")
+        open_page(page, app_url, "?lesson=tutorial&step=7", timeout_ms=FIRST_LOAD_MS)
         expect(panel(page).get_by_text(f"Step 7 of {N}")).to_be_visible()
         screenshot(page, "lesson_tutorial_07_1024", full_page=False)
         assert_no_exception(page)
