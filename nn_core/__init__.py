@@ -19,7 +19,7 @@ from .gradcheck import GradCheckResult, gradient_check, numeric_gradients, relat
 from .initializers import INIT_DESCRIPTIONS, INITIALIZERS, initialize
 from .losses import LOSSES, Loss, get_loss
 from .network import ForwardTrace, Gradients, Network, as_batch, as_targets
-from .numpy_script import experiment_script, script_refusal, to_numpy_script
+from .numpy_script import experiment_script, script_inputs, script_refusal, to_numpy_script
 from .optimizers import (
     OPTIMIZERS,
     REGULARIZATIONS,

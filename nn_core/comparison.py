@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lr_verdicts import judge_runs
 from .network import Network
 from .optimizers import make_optimizer
 from .training import History, train
@@ -35,8 +36,9 @@ class Run:
     label: str
     value: object
     history: History
-    verdict: str  # diverged | oscillates | overshoots | crawls | stalls | converges
-    summary: str  # one sentence for the legend / table
+    verdict: str  # its labels (nn_core.lr_verdicts), e.g. "fastest, oscillates"
+    summary: str  # the numbers behind them, one sentence
+    labels: tuple = ()
 
 
 def setting_label(kind: str, value) -> str:
@@ -69,54 +71,11 @@ def compare(net: Network, X, y, kind: str, values, epochs: int, *, lr: float = 0
         history = train(twin, X, y, epochs=epochs, optimizer=opt,
                         batch_size=settings["batch_size"] or None, record_every=max(1, epochs),
                         **train_kwargs)
-        verdict, summary = judge(history)
-        runs.append(Run(setting_label(kind, value), value, history, verdict, summary))
+        runs.append(Run(setting_label(kind, value), value, history, "", ""))
+    # Labels such as "fastest" compare the runs, so they are given once all have trained.
+    for run, v in zip(runs, judge_runs([r.history for r in runs])):
+        run.verdict, run.summary, run.labels = v.text, v.evidence, v.labels
     return runs
-
-
-def judge(history: History) -> tuple[str, str]:
-    """Return (verdict, one sentence) for a run (see Run.verdict).
-
-    Oscillates: the loss rose by over 2% in at least 10% of the epochs (steps overshoot).
-    Overshoots: a single big jump up (History.overshoot), then it settled.
-    Crawls: it fell steadily but ended above 70% of where it started (steps too small).
-    """
-    if history.diverged:
-        return "diverged", f"diverged at epoch {history.stop_epoch} (loss NaN/inf)"
-    loss = history.loss
-    start = history.initial_loss
-    if loss.size == 0 or start is None:
-        return "converges", "not trained"
-    end = float(loss[-1])
-    previous = np.concatenate([[start], loss[:-1]])
-    rises = int(np.sum(loss > previous * 1.02 + 1e-12))  # minibatch noise stays under 2%
-    ratio = end / start if start > 0 else 0.0
-    if rises >= max(2, 0.1 * loss.size):
-        word = "oscillates" if end < start else "oscillates, no progress"
-        return "oscillates", f"{word}: the loss rose in {rises} of {loss.size} epochs"
-    if ratio > 1.0:
-        return "oscillates", f"loss ended higher than it started ({start:.3g} to {end:.3g})"
-    jump = _first_jump(history)
-    if jump is not None:
-        return "overshoots", (f"overshoots (loss jumps up at epoch {jump}), then "
-                              f"{start:.3g} to {end:.3g}")
-    if ratio > 0.7:
-        return "crawls", f"crawls: loss {start:.3g} to {end:.3g} ({100 * (1 - ratio):.0f}% lower)"
-    # Fell a lot but then flat: a plateau the learning rate cannot leave is "stalls".
-    tail = loss[-max(2, loss.size // 5):]
-    if end > 0.05 * start and np.ptp(tail) < 1e-3 * start and ratio > 0.3:
-        return "stalls", f"stalls at loss {end:.3g}"
-    return "converges", f"converges: loss {start:.3g} to {end:.3g}"
-
-
-def _first_jump(history: History):
-    """Return the epoch of History.overshoot()'s first jump, or None."""
-    if history.overshoot() is None:
-        return None
-    loss = history.loss
-    before = np.concatenate([[history.initial_loss], loss[:-1]])
-    jumps = np.flatnonzero((loss > 1.2 * before) & (loss - before > 0.01 * history.initial_loss))
-    return int(history.epochs[jumps[0]]) if jumps.size else None
 
 
 def pick_epochs(epochs, max_count: int) -> list[int]:

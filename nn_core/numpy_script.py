@@ -378,7 +378,7 @@ def _main(shuffled, bias) -> str:
         "        if not np.isfinite(loss):",
         '            print(f"epoch {epoch}: the loss is NaN or infinite, the weights blew up.")',
         '            print("Training stops here; a smaller LEARNING_RATE descends smoothly.")',
-        "            break",
+        "            return nn  # its outputs are no result worth printing",
         "        if epoch % PRINT_EVERY == 0 or epoch == EPOCHS:",
         '            print(f"epoch {epoch} loss {loss}")',
         '    print("The output for each training input:")',
@@ -396,13 +396,12 @@ def experiment_title(config) -> str:
     return f"{config.dataset.replace('_', ' ')} data, hidden layers {hidden}"
 
 
-def experiment_script(exp, *, trained=False, epochs=None) -> str:
-    """Return the script of a session's experiment (its current or its initial weights);
-    raise ValueError with the reason when it cannot be written."""
+def script_inputs(exp, *, trained=False, epochs=None) -> dict:
+    """Return to_numpy_script's arguments for a session's experiment, from its current
+    (trained) or its initial weights; the network is a copy, so they stay as they are now."""
     c = exp.config
-    net = exp.net if trained else exp.initial_net()
-    history = exp.history
-    done = history.last_epoch if history is not None else 0
+    net = (exp.net if trained else exp.initial_net()).copy()
+    done = exp.history.last_epoch if exp.history is not None else 0
     if trained and done:
         note = f"after {done} epochs of training in the playground"
     elif trained:
@@ -410,9 +409,14 @@ def experiment_script(exp, *, trained=False, epochs=None) -> str:
     else:
         note = "before training"
     names = () if c.dataset == "csv" else tuple(exp.dataset.feature_names)
-    return to_numpy_script(
-        net, exp.X_train, exp.y_train, loss=c.loss, lr=c.lr,
-        epochs=epochs if epochs is not None else c.epochs, batch_size=c.batch_size,
-        seed=c.seed, optimizer=c.optimizer, regularization=c.regularization,
-        reg_rate=c.reg_rate, title=experiment_title(c), weights_note=note, input_names=names)
+    return dict(net=net, X=exp.X_train, y=exp.y_train, loss=c.loss, lr=c.lr,
+                epochs=epochs if epochs is not None else c.epochs, batch_size=c.batch_size,
+                seed=c.seed, optimizer=c.optimizer, regularization=c.regularization,
+                reg_rate=c.reg_rate, title=experiment_title(c), weights_note=note,
+                input_names=names)
 
+
+def experiment_script(exp, *, trained=False, epochs=None) -> str:
+    """Return the script of a session's experiment (its current or its initial weights);
+    raise ValueError with the reason when it cannot be written."""
+    return to_numpy_script(**script_inputs(exp, trained=trained, epochs=epochs))

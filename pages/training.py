@@ -11,7 +11,7 @@ from nn_core import network_to_json
 from nn_core.comparison import OPTIMIZER_NAMES, history_to_csv
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
-from ui import cached
+from ui import cached, learning_rate
 from ui.experiment import get_experiment
 from ui.script_download import numpy_script_button
 from viz.training import comparison_figure, grad_norm_figure, replay_figure
@@ -273,9 +273,15 @@ COMPARE = {
 }
 
 st.divider()
+st.header("What a learning rate is")
+learning_rate.explain(exp)
+
+st.divider()
 st.header("Learning rate, made visible")
 st.markdown("The same network from **the same initial weights**, trained once per setting. "
-            "Too small a learning rate crawls; too large overshoots, oscillates or diverges.")
+            "Too small a learning rate crawls; too large bounces (oscillates) or diverges. "
+            "Each run's verdict is computed from its recorded losses; the definitions are "
+            "beside the table.")
 kind = st.segmented_control("Compare", list(COMPARE), key="train.cmp_kind", default="lr",
                             format_func=lambda k: COMPARE[k][0]) or "lr"
 label, options, default = COMPARE[kind]
@@ -306,13 +312,6 @@ if held is not None and held[:3] == request[:3]:
     with st.spinner(f"Training {len(values)} runs of {held[3]} epochs…"):
         runs = cached.comparison(exp.key(True), held[1], held[2], held[3], exp)
     st.plotly_chart(comparison_figure(runs, held[1]), key="train.cmp_chart")
-    st.dataframe(
-        [{label: r.label, "verdict": r.verdict, "what happened": r.summary,
-          "final train loss": (None if r.history.diverged else r.history.loss_list[-1]),
-          "final test loss": (r.history.test_loss_list[-1]
-                              if r.history.test_loss_list and not r.history.diverged else None),
-          "train accuracy": (r.history.accuracy_list[-1]
-                             if r.history.accuracy_list and not r.history.diverged else None)}
-         for r in runs], hide_index=True, key="train.cmp_table")
+    learning_rate.comparison_table(runs, held[1], label)
 elif held is not None:
     st.caption("The settings changed since the last comparison: press Compare to run it again.")

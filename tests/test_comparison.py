@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nn_core import Network, train
-from nn_core.comparison import compare, history_to_csv, judge, pick_epochs, thin_snapshots
+from nn_core.comparison import compare, history_to_csv, pick_epochs, thin_snapshots
 
 RNG = np.random.default_rng(3)
 X = RNG.uniform(-3, 3, size=(60, 2))
@@ -55,23 +55,19 @@ def test_small_rate_crawls_and_a_diverging_rate_is_reported():
     net = Network([2, 8, 1], ["relu", "linear"], init="he", seed=0)
     y = X[:, :1] * 3.0 + X[:, 1:]
     runs = compare(net, X, y, "lr", [1e-5, 10.0], epochs=30, loss="mse")
-    assert runs[0].verdict == "crawls"
+    assert runs[0].verdict == "too slow"
     assert runs[1].verdict == "diverged" and runs[1].history.diverged
     assert f"epoch {runs[1].history.stop_epoch}" in runs[1].summary
     assert np.all(np.isfinite(runs[1].history.loss))  # no NaN recorded as a result
 
 
-def test_tutorial_net_with_lr_10_overshoots():
-    net = Network([3, 4, 1], "sigmoid", init="uniform", seed=0, use_bias=False)
-    (run,) = compare(net, TUTORIAL_X, TUTORIAL_Y, "lr", [10.0], epochs=300, loss="sse")
-    assert run.verdict in ("overshoots", "oscillates")
-    assert run.history.overshoot() is not None
-
-
-def test_judge_converges_on_a_good_rate():
+def test_a_good_rate_is_labelled_from_its_history():
     net = Network([2, 4, 1], "tanh", seed=7)
-    h = train(net, X, Y, epochs=200, loss="mse", lr=0.1, batch_size=10)
-    assert judge(h)[0] == "converges"
+    (run,) = compare(net, X, Y, "lr", [0.1], epochs=200, loss="mse", batch_size=10)
+    h = run.history
+    assert run.labels == ("improving",)  # below half its start, not at a tenth of it
+    assert 0.1 * h.initial_loss < h.loss[-1] <= 0.5 * h.initial_loss
+    assert run.summary.startswith(f"loss {h.initial_loss:.3g} → {h.loss[-1]:.3g}")
 
 
 def test_pick_epochs_keeps_ends_is_denser_early_and_respects_the_cap():

@@ -227,3 +227,17 @@ def test_a_fresh_optimizer_object_gives_its_settings_to_the_script():
     assert "LEARNING_RATE = 0.02\n" in text and "BETA1 = 0.8  #" in text
     text = to_numpy_script(net, X, y, loss="mse", lr=0.5, epochs=3, optimizer=SGD(0.25))
     assert "LEARNING_RATE = 0.25\n" in text
+
+
+def test_a_diverging_script_stops_at_the_epoch_train_stops_and_prints_no_outputs(tmp_path):
+    net, X, y = small_case("relu", "linear", "sse", 5)
+    settings = dict(loss="sse", lr=10.0, epochs=50)
+    history = train(net.copy(), X, y, **settings)
+    assert history.diverged
+    (result,) = run_scripts(tmp_path, [to_numpy_script(net, X, y, **settings)])
+    stdout = result["stdout"]
+    assert f"epoch {history.stop_epoch}: the loss is NaN or infinite" in stdout
+    assert "The output for each training input:" not in stdout
+    for epoch, loss in printed_losses(stdout).items():
+        expected = history.initial_loss if epoch == 0 else history.loss_list[epoch - 1]
+        assert loss == pytest.approx(expected, rel=RTOL, abs=0)

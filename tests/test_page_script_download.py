@@ -4,7 +4,7 @@ import ast
 
 import numpy as np
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from nn_core.config import PRESETS
 from tests.app_helpers import experiment, open_app
@@ -12,24 +12,24 @@ from tests.app_helpers import experiment, open_app
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """Record every file the app hands to Streamlit's media storage, by file id."""
+    """Record the callable behind every deferred download the app offers, by file id."""
     files = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = MediaFileManager.add_deferred
 
-    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = (path_or_data, filename)
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        files[file_id] = (data_callable, file_name)
         return file_id
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return files
 
 
 def script_of(at, files, key):
-    """Return (text, file name) of the download button with this key."""
+    """Return (text, file name) of the download button with this key, as a click makes it."""
     (button,) = [b for b in at.get("download_button") if b.key == key]
-    data, name = files[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
-    return data.decode(), name
+    make, name = files[button.proto.deferred_file_id]
+    return make(), name
 
 
 def assert_names_the_experiment(text, title):

@@ -1,5 +1,7 @@
 """The Training page through AppTest: Train, Continue, Reset, Live, comparisons, divergence."""
 
+import json
+
 import numpy as np
 
 from tests.app_helpers import experiment, open_app
@@ -76,14 +78,55 @@ def test_live_step_play_and_pause():
     assert _metric(at, "Epoch") == str(paused)
 
 
+def _charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
 def test_learning_rate_comparison_labels_each_run():
     at = open_app(page=PAGE)
     at.button(key="train.cmp_run").click().run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert list(table["Learning rate"]) == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 1", "lr 10"]
-    assert table["verdict"].iloc[0] == "crawls"
-    assert set(table["verdict"].iloc[3:]) <= {"oscillates", "overshoots", "diverged"}
+    table = at.table[0].value
+    assert list(table.index) == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 1", "lr 10"]
+    assert table["verdict"].iloc[0] == "too slow"
+    # every verdict used is defined beside the table
+    defined = " ".join(m.value for m in at.markdown if m.value.startswith("- **"))
+    for verdict in table["verdict"]:
+        for word in verdict.split(", "):
+            assert f"**{word}**:" in defined
+    assert table["final train loss"].dtype.kind == "f"
+
+
+def test_tutorial_learning_rate_explained_with_the_networks_own_numbers():
+    from nn_core.lr_picture import line_picture, one_weight_step
+    from nn_core.lr_verdicts import judge_runs
+
+    at = open_app({"preset": "tutorial"}, page=PAGE)
+    assert not at.exception
+    exp = experiment(at)
+    step = one_weight_step(exp.net, exp.X_train, exp.y_train, "sse", 1.0)
+    rule = [x.value for x in at.latex if "W^{(1)}_{1,1}" in x.value]
+    assert rule and f"{step.w:.5f} - 1 \\times ({step.grad:.5g}) = {step.new_w:.5f}" in rule[0]
+    pic = line_picture(exp.net, exp.X_train, exp.y_train, "sse", extra_lrs=[1.0])
+    panels = _charts(at)[-1]
+    titles = [a["text"] for a in panels["layout"]["annotations"] if "η =" in a["text"]]
+    assert [t.split("<b>")[1].rstrip("</b>") for t in titles] == [p.outcome for p in pic.paths]
+    assert {"crawling", "converging", "bouncing across the valley"} <= {p.outcome for p in pic.paths}
+    at.slider(key="train.lr_steps").set_value(2).run()
+    points = [t for t in _charts(at)[-1]["data"] if t.get("mode") == "lines+markers+text"]
+    assert all(len(t["text"]) == 3 for t in points)  # steps 0, 1, 2
+
+    at.button(key="train.cmp_run").click().run()
+    assert not at.exception
+    table = at.table[0].value
+    runs = sorted(experiment(at).compare("lr", [0.001, 0.01, 0.1, 1.0, 10.0], 300),
+                  key=lambda r: r.value)
+    assert list(table["verdict"]) == [v.text for v in judge_runs([r.history for r in runs])]
+    legend = [t["name"] for t in _charts(at)[-1]["data"] if t.get("mode") == "lines"]
+    assert [n.split(":")[0] for n in legend] == list(table.index)
+    # the run ending lowest is never labelled too slow or diverged
+    lowest = table["final train loss"].idxmin()
+    assert not {"too slow", "diverged"} & set(table.loc[lowest, "verdict"].split(", "))
 
 
 def test_optimizer_and_batch_comparisons():
@@ -91,12 +134,11 @@ def test_optimizer_and_batch_comparisons():
     at.segmented_control(key="train.cmp_kind").set_value("optimizer").run()
     at.button(key="train.cmp_run").click().run()
     assert not at.exception
-    assert list(at.dataframe[0].value["Optimizer"]) == ["SGD", "Momentum", "Adam"]
+    assert list(at.table[0].value.index) == ["SGD", "Momentum", "Adam"]
     at.segmented_control(key="train.cmp_kind").set_value("batch_size").run()
     at.button(key="train.cmp_run").click().run()
     assert not at.exception
-    assert list(at.dataframe[0].value["Batch size"]) == ["batch 1", "batch 10", "batch 50",
-                                                         "full batch"]
+    assert list(at.table[0].value.index) == ["batch 1", "batch 10", "batch 50", "full batch"]
 
 
 def test_typed_learning_rates_are_validated():
@@ -105,7 +147,7 @@ def test_typed_learning_rates_are_validated():
     assert any("abc" in w.value for w in at.warning)
     at.button(key="train.cmp_run").click().run()
     assert not at.exception
-    assert list(at.dataframe[0].value["Learning rate"]) == ["lr 0.1", "lr 10"]
+    assert list(at.table[0].value.index) == ["lr 0.1", "lr 10"]
 
 
 def test_tutorial_net_with_lr_10_shows_the_overshoot_notice():

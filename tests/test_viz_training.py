@@ -189,6 +189,22 @@ def test_comparison_figure_has_one_curve_per_run_and_marks_divergence():
     assert fig.layout.yaxis.type == "log"
 
 
+def test_comparison_runs_get_distinct_colours_and_the_legend_goes_by_learning_rate():
+    net = Network([2, 4, 1], "tanh", seed=3)
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    y = (X[:, :1] > 0).astype(float)
+    runs = compare(net, X, y, "lr", [1.0, 0.001, 0.1, 0.01, 3.0], epochs=5, loss="mse")
+    lines = [t for t in comparison_figure(runs, "lr").data if t.mode == "lines"]
+    assert [t.name.split(":")[0] for t in lines] == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 1",
+                                                       "lr 3"]
+    colours = [t.line.color for t in lines]
+    assert len(set(colours)) == len(colours)
+    # distinct hues, not shades of one: no two colours share their largest RGB channel order
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    assert len({tuple(np.argsort(v)) for v in rgb}) >= 4
+
+
 def test_grad_norm_figure_one_line_per_layer(trained):
     exp, h = trained
     fig = grad_norm_figure(h)

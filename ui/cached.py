@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
+from nn_core.lr_picture import line_picture
 from viz.training import replay_figure
 
 
@@ -80,3 +81,10 @@ def trainings() -> _Trainings:
 def training_key(exp, epochs: int) -> str | None:
     """Return the key of a shareable training of `exp` from its initial weights, or None."""
     return exp.key(True, "train", int(epochs)) if exp.shareable() else None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def lr_picture(key: str, lr: float, _exp):
+    """nn_core.lr_picture.line_picture of the current network, with the config's rate as
+    "your lr" (key: Experiment.key())."""
+    return line_picture(_exp.net, _exp.X_train, _exp.y_train, _exp.loss, extra_lrs=[lr])

@@ -23,6 +23,7 @@ from viz.colors import (
     WHITE,
     diverging_colour,
 )
+from viz.unchecked import figure, scatter
 
 WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge width by which quarter of (0, ref] |value| falls in
 N_EDGE_TRACES = 2 * len(WIDTHS) + 1  # (+, -) x widths, and one for unknown (NaN) values
@@ -128,7 +129,7 @@ def edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85,
                 xaxis="x", yaxis="y") -> list[go.Scatter]:
     """Return the N_EDGE_TRACES line traces of the edges (fixed order, some maybe empty);
     arguments as edge_segments."""
-    return [go.Scatter(x=x, y=y, mode="lines", line=dict(color=colour, width=lw),
+    return [scatter(x=x, y=y, mode="lines", line=dict(color=colour, width=lw),
                        opacity=opacity, hoverinfo="skip", showlegend=False, name=name,
                        xaxis=xaxis, yaxis=yaxis)
             for (x, y), (_, _, colour, lw, name) in zip(
@@ -175,10 +176,10 @@ def edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> go.Scatte
                             f"{names[l + 1][j]}")
     text = [f"{t}<br><b>{exact(x)}</b>" for t, x in zip(text, v)]
     t = EDGE_HOVER_AT
-    return go.Scatter(x=((1 - t) * ends[:, 0] + t * ends[:, 2]).astype(np.float32),
-                      y=((1 - t) * ends[:, 1] + t * ends[:, 3]).astype(np.float32),
-                      mode="markers", marker=dict(size=9, opacity=0), hovertext=text,
-                      hoverinfo="text", showlegend=False, name="edge values", customdata=v)
+    return scatter(x=((1 - t) * ends[:, 0] + t * ends[:, 2]).astype(np.float32),
+                   y=((1 - t) * ends[:, 1] + t * ends[:, 3]).astype(np.float32),
+                   mode="markers", marker=dict(size=9, opacity=0), hovertext=text,
+                   hoverinfo="text", showlegend=False, name="edge values", customdata=v)
 
 
 def _edge_index(layer_sizes, l, i, j) -> int:
@@ -205,7 +206,7 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
     names = node_names(sizes, input_names)
     values = net.weights if edge_values is None else edge_values
     pos = node_positions(sizes)
-    fig = go.Figure()
+    fig = figure()
 
     highlight_edges = list(highlight_edges or [])
     if highlight_edges:
@@ -213,7 +214,7 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         for l, i, j in highlight_edges:
             mask[_edge_index(sizes, l, i, j)] = True
         x, y = _segments(edge_ends(sizes)[mask])
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines",
+        fig.add_trace(scatter(x=x, y=y, mode="lines",
                                  line=dict(color=HIGHLIGHT, width=16), hoverinfo="skip",
                                  showlegend=False, name="highlight"))
         ref = edge_reference(values)
@@ -223,8 +224,8 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         fig.add_traces(edge_traces(sizes, values))
     fig.add_trace(edge_hover_trace(sizes, values, label=edge_label, names=names))
     b = node_biases(sizes, net.biases if net.use_bias and show_biases else None)
-    _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,
-               hidden_nodes, b, edge_reference(net.weights), net.use_bias)
+    notes = _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor,
+                       highlight_nodes, hidden_nodes, b, edge_reference(net.weights), net.use_bias)
 
     # Layer titles above the columns.
     top = (max(sizes) - 1) / 2.0
@@ -234,18 +235,21 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         else:
             kind = "output" if k == len(sizes) - 1 else f"hidden {k}"
             label = f"{kind}<br><span style='font-size:11px'>{net.activations[k - 1]}</span>"
-        fig.add_annotation(x=k, y=top + 0.75, text=label, showarrow=False, yanchor="bottom",
-                           font=dict(size=13, color="#555"))
+        notes.append(dict(x=k, y=top + 0.75, text=label, showarrow=False, yanchor="bottom",
+                          font=dict(size=13, color="#555")))
+    # One assignment: add_annotation copies every earlier annotation each time.
+    fig.update_layout(annotations=notes)
     rows = max(sizes)
     height = height or int(max(300, ROW_PX * rows + 120))
     # Room on the left for the inputs' names, which stand left of their nodes.
     left = 10 + 7 * max((len(n) for n in names[0]), default=0)
     fig.update_layout(
         height=height, margin=dict(l=left, r=10, t=40 if title else 10, b=10),
-        title=dict(text=title, x=0.01) if title else None,
         plot_bgcolor="white", paper_bgcolor="white", dragmode=False, hovermode="closest",
         xaxis=dict(visible=False, range=[-0.6, len(sizes) - 0.55], fixedrange=True),
         yaxis=dict(visible=False, range=[-top - 0.6, top + 1.45], fixedrange=True))
+    if title:
+        fig.update_layout(title=dict(text=title, x=0.01))
     return fig
 
 
@@ -292,7 +296,7 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, hig
         faded[starts[k] + j] = True
 
     if marked.any():
-        fig.add_trace(go.Scatter(x=xs[marked], y=ys[marked], mode="markers", hoverinfo="skip",
+        fig.add_trace(scatter(x=xs[marked], y=ys[marked], mode="markers", hoverinfo="skip",
                                  marker=dict(size=58, color=HIGHLIGHT), showlegend=False,
                                  name="highlighted nodes"))
     flat_names = [x for layer in names for x in layer]
@@ -312,10 +316,8 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, hig
     # White at zero; a value not known yet (only when values are shown) is grey.
     colour = [diverging_colour(t, zero=WHITE) if ok or node_values is None else UNKNOWN
               for t, ok in zip(fill, known)]
-    for note in input_name_annotations(names[0], xs, ys):
-        fig.add_annotation(**note)
     inside = [""] * sizes[0] + flat_names[sizes[0]:]
-    fig.add_trace(go.Scatter(
+    fig.add_trace(scatter(
         x=xs, y=ys, mode="markers+text", text=inside, textposition="middle center",
         textfont=dict(size=10, color=np.where(np.abs(fill) > 0.6, "white", "#333")),
         hovertext=hover, hoverinfo="text",
@@ -323,9 +325,10 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, hig
         marker=dict(size=34, color=colour, opacity=np.where(faded, 0.35, 1.0),
                     line=dict(color=ring_colour, width=ring_width))))
     if node_values is not None:
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=xs + 0.0, y=ys + 0.36, mode="text", text=[fmt(v) for v in vals],
             textposition="top center",
             # a white halo keeps the number readable where edges pass behind it
             textfont=dict(size=12, color="#111", shadow="0 0 3px white, 0 0 3px white"),
             hoverinfo="skip", showlegend=False, name="node values"))
+    return input_name_annotations(names[0], xs, ys)

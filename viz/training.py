@@ -28,6 +28,7 @@ from viz.network_graph import (
     node_names,
     node_positions,
 )
+from viz.unchecked import figure
 
 SHADES = 31  # TF Playground draws the output with 31 shades
 MAX_FRAMES = 120
@@ -288,7 +289,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
-    return go.Figure(fig)
+    # Built from the arrays and dicts above: Plotly's validation of every frame's traces was
+    # most of the figure's cost (viz/unchecked.py).
+    return figure(**fig)
 
 
 def _caption(history, epoch):
@@ -396,28 +399,30 @@ def grad_norm_figure(history, height=300) -> go.Figure:
     return fig
 
 
-# Learning rates from small (light) to large (dark); other comparisons use distinct colours.
-_SEQUENTIAL = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#b30000",
-               "#7f0000", "#4d0000", "#000000")
-_QUALITATIVE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
-_VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}
+# One distinct hue per run (Okabe-Ito, then Tableau): never shades of one colour, which a
+# person cannot tell apart on a projector.
+RUN_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
+               "#8c564b", "#7f7f7f", "#bcbd22")
 
 
 def comparison_figure(runs, kind, height=440) -> go.Figure:
-    """Return the runs' train loss curves together (log scale), each labelled with its verdict.
+    """Return the runs' train loss curves together (log scale), one colour each, the legend
+    ordered by the setting (learning rates small to large) and naming each run's verdict.
 
     A diverged run ends at its last finite epoch with a red x: nothing after it is drawn.
     """
-    colours = _SEQUENTIAL if kind == "lr" else _QUALITATIVE
+    if kind in ("lr", "batch_size"):
+        # full batch (0) is the largest batch size
+        runs = sorted(runs, key=lambda r: (r.value == 0, r.value))
     fig = go.Figure()
     for n, run in enumerate(runs):
         h = run.history
         x = np.concatenate([[0], h.epochs])
         y = np.concatenate([[h.initial_loss], h.loss])
-        colour = colours[n % len(colours)]
-        fig.add_scatter(x=x, y=y, mode="lines", name=f"{run.label}: {run.verdict}",
-                        line=dict(color=colour, width=2.5, dash=_VERDICT_DASH.get(run.verdict)),
+        colour = RUN_COLOURS[n % len(RUN_COLOURS)]
+        verdict = f": {run.verdict}" if run.verdict else ""
+        fig.add_scatter(x=x, y=y, mode="lines", name=f"{run.label}{verdict}",
+                        line=dict(color=colour, width=2.5),
                         hovertemplate=f"{run.label}, " + "epoch %{x}: loss %{y:.4g}"
                                       "<extra></extra>")
         if h.diverged:
@@ -429,7 +434,8 @@ def comparison_figure(runs, kind, height=440) -> go.Figure:
                       margin=dict(l=50, r=10, t=50, b=40),
                       title=dict(text="Train loss from the same initial weights (log scale)",
                                  x=0.01),
-                      legend=dict(title=None, x=1.01, y=1))
+                      legend=dict(title=None, orientation="h", x=0, y=-0.18,
+                                  yanchor="top", traceorder="normal"))
     fig.update_yaxes(type="log", title="loss")
     fig.update_xaxes(title="epoch")
     return fig

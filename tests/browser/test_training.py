@@ -12,8 +12,11 @@ from tests.browser.helpers import (
     wait_for_plotly,
 )
 
+# The replay is the chart with an animation slider (the page has other charts below it).
+_REPLAY_JS = """Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .find(gd => gd._fullLayout && (gd._fullLayout.sliders || []).length)"""
 _STATE_JS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = """ + _REPLAY_JS + """;
   const plane = gd._fullData.find(t => t.marker && t.marker.symbol === 'square');
   const edges = gd._fullData.filter(t => t.mode === 'lines' && t.xaxis === 'x')
                             .map(t => t._length).join(',');
@@ -25,16 +28,17 @@ _STATE_JS = """() => {
 def test_train_then_play_the_replay(app_url, page):
     open_page(page, app_url, "training")
     assert_no_exception(page)
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_for_app_idle(page, timeout_ms=60_000)
     wait_for_plotly(page)
+    page.wait_for_function("() => " + _REPLAY_JS + " !== undefined", timeout=60_000)
     assert_no_exception(page)
     before = page.evaluate(_STATE_JS)
     assert before["title"].startswith("<b>Epoch 0</b>"), before["title"]
 
     page.locator(".updatemenu-button", has_text="Play").click()
     page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 0",
+        "() => (" + _REPLAY_JS + ")._fullLayout.sliders[0].active > 0",
         timeout=10_000)
     page.wait_for_timeout(1500)
     screenshot(page, "training_replay_playing")
@@ -72,3 +76,38 @@ def test_stop_interrupts_a_long_run(app_url, page):
     # Continue picks up from there
     expect(page.get_by_role("button", name="Continue")).to_be_enabled()
     assert_no_exception(page)
+
+
+def test_learning_rate_explained_and_compared_on_the_tutorial_net(app_url, page, server_log):
+    """?preset=tutorial: the update rule, the loss along one direction, the comparison with
+    distinct colours in learning-rate order, and a server log without tracebacks."""
+    open_page(page, app_url, "training?preset=tutorial")
+    assert_no_exception(page)
+    page.get_by_role("heading", name="What a learning rate is").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Compare", exact=True).click()
+    wait_for_app_idle(page, timeout_ms=120_000)
+    assert_no_exception(page)
+    page.get_by_text("What each verdict means").wait_for(timeout=60_000)
+    legend = page.evaluate("""() => {
+      const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+      const gd = plots[plots.length - 1];
+      return gd._fullData.filter(t => t.mode === 'lines').map(t => [t.name, t.line.color]);
+    }""")
+    assert [n.split(":")[0] for n, _ in legend] == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 1",
+                                                     "lr 10"]
+    assert len({c for _, c in legend}) == len(legend)
+    for width, height in ((1400, 900), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        wait_for_app_idle(page)
+        for name, heading in (("rule", "What a learning rate is"),
+                              ("line", "The loss along one direction")):
+            page.get_by_role("heading", name=heading).evaluate(
+                "e => e.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(500)
+            screenshot(page, f"training_lr_{name}_{width}", full_page=False)
+        page.get_by_text("What each verdict means").evaluate(
+            "e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(500)
+        screenshot(page, f"training_lr_compare_{width}", full_page=False)
+    log = server_log.read_text(errors="replace")
+    assert "Traceback" not in log and "ArrowTypeError" not in log, log[-4000:]
