@@ -23,7 +23,8 @@ from .experiment import Experiment
 from .network import Network
 from .training import train
 
-VERDICTS = ("converges", "crawls", "stalls", "overshoots", "oscillates", "diverged")
+# A learning rate's verdicts, as nn_core.lr_verdicts names them (one run alone).
+VERDICTS = ("too slow", "improving", "reached target", "oscillates", "diverged")
 DIRECTIONS = ("increases", "decreases", "stays the same")
 LOSS_EPOCHS = (0, 1, 2, 5, 10, 100, 1000)  # rows of the "loss_by_epoch" table
 
@@ -63,7 +64,7 @@ KINDS = {k.name: k for k in [
     Kind("best_learning_rate", False, ("choices",), ("epochs",),
          "which learning rate ends with the lowest loss from the same initial weights"),
     Kind("lr_verdict", False, ("lr",), ("epochs",),
-         "what training does at a learning rate: converges, crawls, oscillates, diverges..."),
+         "what training does at a learning rate: too slow, reached target, oscillates..."),
     Kind("smallest_gradient_layer", False, (), (),
          "which weight layer gets the smallest gradient at the initial weights"),
 ]}
@@ -231,8 +232,13 @@ def answer_key(question, exp: Experiment, bug: str = "") -> Answer:
     if kind == "lr_verdict":
         run = compare(net, exp.X_train, exp.y_train, "lr", [p["lr"]], epochs,
                       **_compare_kwargs(exp))[0]
-        return Answer(run.verdict, (run.verdict,), VERDICTS,
-                      f"At lr {p['lr']:g} for {epochs} epochs the run {run.summary}.")
+        # One run alone: "fastest" only means it reached the target. Every label counts.
+        labels = tuple(dict.fromkeys("reached target" if lab == "fastest" else lab
+                                     for lab in run.labels))
+        ranked = tuple(v for v in VERDICTS if v in labels)
+        return Answer(ranked[0], ranked, VERDICTS,
+                      f"At lr {p['lr']:g} for {epochs} epochs: {', '.join(ranked)}; "
+                      f"{run.summary}.")
     if kind == "smallest_gradient_layer":
         norms = [float(np.linalg.norm(w)) for w in full_gradients(exp).weights]
         labels = tuple(f"W({l + 1})" for l in range(len(norms)))

@@ -169,7 +169,7 @@ def test_tutorial_closing_questions_are_answered_by_measurement():
     q2 = TUTORIAL_KEYS[step_of("tutorial", "Closing question 2")]
     assert q2.correct == ("W(1)",)
     q3 = TUTORIAL_KEYS[step_of("tutorial", "Closing question 3")]
-    assert q3.value == "crawls"
+    assert q3.correct == ("too slow",)
 
 
 def test_worked_example_keys_equal_mazurs_published_numbers():
@@ -181,7 +181,8 @@ def test_worked_example_keys_equal_mazurs_published_numbers():
 
 def test_learning_rate_lesson_shows_all_four_regimes_from_the_same_weights():
     answers = keys("learning_rate")
-    assert [a.value for a in answers[:4]] == ["crawls", "converges", "oscillates", "diverged"]
+    assert [a.correct for a in answers[:4]] == [("too slow",), ("reached target",),
+                                                 ("reached target", "oscillates"), ("diverged",)]
     assert answers[4].correct == (0.03,) and "lr 1 diverged" in answers[4].detail
     starts = {step_experiment(s).net.get_params()[0][0].tobytes()
               for s in LESSONS["learning_rate"].steps}
