@@ -9,8 +9,12 @@ Both engines do the same work in float64 on one thread, from the same initial we
   - full-batch training of 2-8-8-1 on the same 500 points;
   - a 100x100 decision-boundary grid forward pass of the default net and of the largest
     net the app allows (LIMITS), in float64 and float32 (float32 is what the pages draw).
-Each case is checked once (same losses / outputs), then timed RUNS times; the table shows
-medians and the ratio torch time / nn_core time (> 1: nn_core is faster). Asserts nothing.
+  - a bare hand-written NumPy loop (forward, backward and update, nothing recorded) on every
+    training workload, and the tutorial's own 3-4-1 XOR net (4 rows, full batch, SSE): the
+    price of train()'s per-epoch history (target: within 1.5x of the bare loop).
+Each case is checked once (same losses / outputs / weights), then timed RUNS times; the table
+shows medians, the ratio torch time / nn_core time (> 1: nn_core is faster) and the ratio
+nn_core time / bare loop time. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nn_core import SGD, Network, train  # noqa: E402
+from nn_core import SGD, Network, get_activation, train  # noqa: E402
 from nn_core.config import LIMITS  # noqa: E402
 from nn_core.datasets import make_dataset  # noqa: E402
 
@@ -114,13 +118,48 @@ def torch_train(model, X, y, epochs, batch, seed=0):
     return np.array(losses)
 
 
-def nn_train(net, X, y, epochs, batch):
-    return train(net, X, y, epochs=epochs, loss="mse", optimizer=SGD(LR),
+def nn_train(net, X, y, epochs, batch, loss="mse", lr=LR):
+    return train(net, X, y, epochs=epochs, loss=loss, optimizer=SGD(lr),
                  batch_size=batch, seed=0).loss
 
 
+def bare_train(net, X, y, epochs, batch, loss="mse", lr=LR):
+    """The loop a reader writes by hand: the same activations (nn_core's, so the arithmetic
+    is the same), the same shuffle, SGD; no history, no checks. Returns the final weights."""
+    W = [w.copy() for w in net.weights]
+    b = [v.copy() for v in net.biases]
+    f = [get_activation(name) for name in net.activations]
+    n = X.shape[0]
+    batch = batch or n
+    scale = 2.0 if loss == "sse" else None  # dL/do: 2(o - y) for SSE, 2(o - y)/size for MSE
+    rng = np.random.default_rng([0, 0])
+    for _ in range(epochs):
+        if batch < n:
+            order = rng.permutation(n)
+            X_epoch, y_epoch = X[order], y[order]
+        else:
+            X_epoch, y_epoch = X, y
+        for lo in range(0, n, batch):
+            a = [X_epoch[lo:lo + batch]]
+            yb = y_epoch[lo:lo + batch]
+            for l in range(len(W)):
+                a.append(f[l].fn(np.dot(a[l], W[l]) + b[l]))
+            out = a[-1]
+            delta = (out - yb) * (scale or 2.0 / yb.size)
+            for l in range(len(W) - 1, -1, -1):
+                delta = delta * f[l]._derivative(None, a[l + 1])
+                grad_w = np.dot(a[l].T, delta)
+                grad_b = delta.sum(axis=0)
+                if l > 0:
+                    delta = np.dot(delta, W[l].T)
+                W[l] -= lr * grad_w
+                if net.use_bias:
+                    b[l] -= lr * grad_b
+    return W
+
+
 def training_case(hidden, X, y, epochs, batch):
-    """Check once that both engines give the same losses, then time both."""
+    """Check once that both engines give the same losses, then time both and the bare loop."""
     net = make_net(hidden)
     model = torch_model(net)
     ours = nn_train(net.copy(), X, y, epochs, batch)
@@ -128,7 +167,29 @@ def training_case(hidden, X, y, epochs, batch):
     check = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
     t_nn, t_torch = median_times(lambda: nn_train(net.copy(), X, y, epochs, batch),
                                  lambda: torch_train(torch_model(net), X, y, epochs, batch))
-    return t_nn, t_torch, f"losses of {epochs} epochs agree to {check:.1e} (rel)"
+    return t_nn, t_torch, bare_case(net, X, y, epochs, batch, "mse", LR), (
+        f"losses of {epochs} epochs agree to {check:.1e} (rel)")
+
+
+def bare_case(net, X, y, epochs, batch, loss, lr):
+    """Time train() (with its history) against the bare loop; check the weights agree."""
+    trained = net.copy()
+    nn_train(trained, X, y, epochs, batch, loss, lr)
+    W = bare_train(net, X, y, epochs, batch, loss, lr)
+    diff = max(float(np.max(np.abs(a - b))) for a, b in zip(trained.weights, W))
+    assert diff < 1e-9, f"the bare loop does other arithmetic ({diff:.1e})"
+    return median_times(lambda: nn_train(net.copy(), X, y, epochs, batch, loss, lr),
+                        lambda: bare_train(net, X, y, epochs, batch, loss, lr))[1]
+
+
+def tutorial_case():
+    """The tutorial's 3-4-1 sigmoid XOR net: 4 rows, full batch, SSE, lr 1, 1500 epochs."""
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = Network([3, 4, 1], "sigmoid", init="uniform", seed=0, use_bias=False)
+    t_nn = median_times(lambda: nn_train(net.copy(), X, y, 1500, None, "sse", 1.0),
+                        lambda: None)[0]
+    return t_nn, None, bare_case(net, X, y, 1500, None, "sse", 1.0), "no PyTorch run"
 
 
 def grid_case(net, dtype):
@@ -145,7 +206,7 @@ def grid_case(net, dtype):
 
     diff = float(np.max(np.abs(net.predict(grid, dtype=dtype) - with_torch())))
     t_nn, t_torch = median_times(lambda: net.predict(grid, dtype=dtype), with_torch, RUNS * 5)
-    return t_nn, t_torch, f"outputs agree to {diff:.1e} (abs)"
+    return t_nn, t_torch, None, f"outputs agree to {diff:.1e} (abs)"
 
 
 def machine():
@@ -168,6 +229,7 @@ def main():
     big = [LIMITS.max_neurons] * LIMITS.max_hidden_layers
     big_name = f"2-{LIMITS.max_neurons}x{LIMITS.max_hidden_layers}-1"
     cases = [
+        ("tutorial 3-4-1 full batch, 1500 epochs", tutorial_case),
         ("minibatch 2-4-2-1, 20 epochs", lambda: training_case([4, 2], X, y, 20, 10)),
         ("minibatch 2-8x6-1, 20 epochs", lambda: training_case([8] * 6, X, y, 20, 10)),
         ("full batch 2-8-8-1, 200 epochs", lambda: training_case([8, 8], X, y, 200, None)),
@@ -180,12 +242,17 @@ def main():
     print(machine())
     clock = "CPU time" if CPU_CLOCK else "wall-clock time (--cpu: CPU time)"
     print(f"{clock}, medians of {RUNS} runs (grids: {RUNS * 5}); ratio = torch / nn_core\n")
-    print(f"| {'case':<44} | {'nn_core':>10} | {'PyTorch':>10} | {'ratio':>6} | check")
-    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 12}|{'-' * 8}|------")
+    print(f"| {'case':<44} | {'nn_core':>10} | {'PyTorch':>10} | {'ratio':>6} | "
+          f"{'bare loop':>10} | {'train/bare':>10} | check")
+    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 12}|{'-' * 12}|------")
     for name, run in cases:
-        t_nn, t_torch, check = run()
-        print(f"| {name:<44} | {t_nn * 1e3:7.2f} ms | {t_torch * 1e3:7.2f} ms | "
-              f"{t_torch / t_nn:5.1f}x | {check}", flush=True)
+        t_nn, t_torch, t_bare, check = run()
+        torch_cols = (f"{t_torch * 1e3:7.2f} ms | {t_torch / t_nn:5.1f}x" if t_torch
+                      else f"{'-':>10} | {'-':>6}")
+        bare_cols = (f"{t_bare * 1e3:7.2f} ms | {t_nn / t_bare:9.2f}x" if t_bare
+                     else f"{'-':>10} | {'-':>10}")
+        print(f"| {name:<44} | {t_nn * 1e3:7.2f} ms | {torch_cols} | {bare_cols} | {check}",
+              flush=True)
     print(f"\n(total {time.perf_counter() - t_start:.0f} s)")
 
 

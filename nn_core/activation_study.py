@@ -252,12 +252,7 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                 finite &= np.all(np.isfinite(w), axis=(1, 2))
             for r in np.flatnonzero(alive & ~finite):
                 alive[r] = False
-                h = histories[r]
-                h.diverged, h.stop_epoch = True, epoch
-                h.stop_reason = (
-                    f"The loss became NaN or infinite at epoch {epoch}: the weights blew up. "
-                    f"Training stopped and kept the weights of epoch {epoch - 1}. "
-                    f"Try a smaller learning rate (now {rates[r]:g}).")
+                histories[r].diverge(epoch, rates[r])
                 frozen[r] = ([w[r].copy() for w in previous],
                              [b[r, 0].copy() for b in previous_b])
             if not alive.any():
@@ -267,18 +262,13 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                 tz, ta = runner.forward(stack, X_test)
                 test_losses = runner.losses(tz, ta, y_test)
             for r in np.flatnonzero(alive):
-                h = histories[r]
-                h.epoch_list.append(epoch)
-                h.loss_list.append(float(losses[r]))
-                h.grad_norm_list.append([float(v[r]) for v in norms])
-                if classify:
-                    h.accuracy_list.append(accuracy(acts[-1][r], y))
-                if has_test:
-                    h.test_loss_list.append(float(test_losses[r]))
-                    if classify:
-                        h.test_accuracy_list.append(accuracy(ta[-1][r], y_test))
-                h.weight_change_list.append(max(float(np.max(np.abs(w[r] - p[r])))
-                                                for w, p in zip(stack.weights, previous)))
+                histories[r].record(
+                    epoch, float(losses[r]), [float(v[r]) for v in norms],
+                    max(float(np.max(np.abs(w[r] - p[r]))) for w, p in zip(stack.weights,
+                                                                          previous)),
+                    accuracy(acts[-1][r], y) if classify else None,
+                    float(test_losses[r]) if has_test else None,
+                    accuracy(ta[-1][r], y_test) if has_test and classify else None)
             previous = [w.copy() for w in stack.weights]
             previous_b = [b.copy() for b in stack.biases]
 

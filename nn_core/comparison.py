@@ -18,7 +18,7 @@ import numpy as np
 from .lr_verdicts import judge_runs
 from .network import Network
 from .optimizers import make_optimizer
-from .training import History, train
+from .training import History, Snapshot, train
 
 # What each kind of comparison varies, and how its values read on a legend.
 KINDS = {
@@ -109,7 +109,10 @@ def thin_snapshots(history: History, max_count: int) -> None:
     if len(history.snapshots) <= max_count:
         return
     keep = set(pick_epochs([s.epoch for s in history.snapshots], max_count))
-    history.snapshots[:] = [s for s in history.snapshots if s.epoch in keep]
+    # Copies: train() writes snapshots as views of one block, which the kept ones would pin.
+    history.snapshots[:] = [Snapshot(s.epoch, [w.copy() for w in s.weights],
+                                     [b.copy() for b in s.biases])
+                            for s in history.snapshots if s.epoch in keep]
 
 
 def history_columns(history: History) -> dict:

@@ -7,7 +7,7 @@ Every value that comes from a user (a widget, a URL query parameter, a preset) g
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, make_dataclass
 
 from .activations import HIDDEN_ACTIVATIONS
 from .datasets import DATASET_NAMES, FEATURES
@@ -68,35 +68,71 @@ ALL_DATASETS = DATASET_NAMES + EXTRA_DATASETS
 FIXED_FEATURE_SETS = ("tutorial_xor", "worked_example", "csv")
 
 
+# Fixed starting weights of presets that reproduce published numbers.
+FIXED_WEIGHTS = {
+    # Matt Mazur, "A Step by Step Backpropagation Example" (2015): W[0][i, j] joins input i to
+    # hidden unit j, so w1..w4 = .15 .20 .25 .30 read column by column.
+    "worked_example": (
+        [[[0.15, 0.25], [0.20, 0.30]], [[0.40, 0.50], [0.45, 0.55]]],
+        [[0.35, 0.35], [0.60, 0.60]],
+    ),
+}
+
+
+
 @dataclass(frozen=True)
-class ExperimentConfig:
-    """Dataset, network and training settings: everything that defines one experiment."""
+class Field:
+    """One setting of an experiment: its default, its key in a link, how `clamp` keeps it in
+    bounds, which part of the experiment it belongs to, and whether one sidebar widget
+    (key "cfg." + name) edits it as it is."""
 
-    dataset: str = "circle"
-    n_points: int = 200
-    noise: float = 0.0
-    train_ratio: float = 0.5
-    features: tuple = ("x1", "x2")
-    data_seed: int = 0
-    hidden: tuple = (4, 2)
-    hidden_activations: tuple = ("tanh", "tanh")
-    output_activation: str = "sigmoid"
-    loss: str = "mse"
-    init: str = "playground"
-    seed: int = 0
-    use_bias: bool = True
-    lr: float = 0.03
-    optimizer: str = "sgd"
-    batch_size: int = 10  # 0 = the whole training set (full batch)
-    regularization: str = "none"
-    reg_rate: float = 0.0
-    epochs: int = 300
+    default: object
+    url: str
+    rule: tuple  # ("choice", allowed) | ("number", low, high) | ("integer", low, high) | (kind,)
+    part: str  # "data" | "network" | "training": what a change of it rebuilds
+    widget: bool = True
+
+
+L = LIMITS
+# The one table of settings: ExperimentConfig's fields (in this order), their URL form,
+# their bounds, and the sidebar widgets of ui.session all come from it. A new setting is one
+# row here (and its widget in ui/sidebar.py).
+FIELDS = {
+    "dataset": Field("circle", "data", ("choice", ALL_DATASETS), "data"),
+    "n_points": Field(200, "points", ("integer", L.min_points, L.max_points), "data"),
+    "noise": Field(0.0, "noise", ("number", 0.0, L.max_noise), "data"),
+    "train_ratio": Field(0.5, "ratio", ("number", L.min_train_ratio, L.max_train_ratio), "data"),
+    "features": Field(("x1", "x2"), "features", ("features",), "data", widget=False),
+    "data_seed": Field(0, "dseed", ("integer", 0, L.max_seed), "data"),
+    "hidden": Field((4, 2), "hidden", ("hidden",), "network", widget=False),
+    "hidden_activations": Field(("tanh", "tanh"), "acts", ("activations",), "network",
+                                widget=False),
+    "output_activation": Field("sigmoid", "out", ("choice", OUTPUT_ACTIVATIONS), "network"),
+    "loss": Field("mse", "loss", ("choice", tuple(LOSSES)), "training"),
+    "init": Field("playground", "init", ("choice", INITIALIZERS), "network"),
+    "seed": Field(0, "seed", ("integer", 0, L.max_seed), "network"),
+    "use_bias": Field(True, "bias", ("bool",), "network"),
+    "lr": Field(0.03, "lr", ("number", L.min_lr, L.max_lr), "training"),
+    "optimizer": Field("sgd", "opt", ("choice", tuple(OPTIMIZERS)), "training"),
+    # 0 = the whole training set (full batch)
+    "batch_size": Field(10, "batch", ("integer", 0, L.max_points), "training"),
+    "regularization": Field("none", "reg", ("choice", REGULARIZATIONS), "training"),
+    "reg_rate": Field(0.0, "regrate", ("number", 0.0, L.max_reg_rate), "training"),
+    "epochs": Field(300, "epochs", ("integer", 1, L.max_epochs), "training"),
     # A preset whose initial weights are fixed numbers rather than drawn from `seed`.
-    fixed_weights: str = ""
+    "fixed_weights": Field("", "weights", ("choice", ("", *FIXED_WEIGHTS)), "network",
+                           widget=False),
+}
+del L
+URL_KEYS = {name: f.url for name, f in FIELDS.items()}
+WIDGET_FIELDS = tuple(name for name, f in FIELDS.items() if f.widget)
 
-    DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed")
-    NETWORK_FIELDS = ("hidden", "hidden_activations", "output_activation", "init", "seed",
-                      "use_bias", "fixed_weights")
+
+class _ConfigMethods:
+    """ExperimentConfig's methods (its fields come from FIELDS, below)."""
+
+    DATA_FIELDS = tuple(n for n, f in FIELDS.items() if f.part == "data")
+    NETWORK_FIELDS = tuple(n for n, f in FIELDS.items() if f.part == "network")
 
     def data_key(self) -> tuple:
         return tuple(getattr(self, f) for f in self.DATA_FIELDS)
@@ -143,42 +179,36 @@ class ExperimentConfig:
             values[name] = clipped
 
         L = LIMITS
-        choice("dataset", ALL_DATASETS)
-        number("n_points", L.min_points, L.max_points, integer=True)
-        number("noise", 0.0, L.max_noise)
-        number("train_ratio", L.min_train_ratio, L.max_train_ratio)
-        number("data_seed", 0, L.max_seed, integer=True)
-        feats = tuple(f for f in values["features"] if f in FEATURES)
-        feats = tuple(dict.fromkeys(feats))  # keep order, drop repeats
-        if feats != tuple(values["features"]) or not feats:
-            fix("features", feats or default.features, "only known features, at least one")
-        hidden = tuple(values["hidden"])
-        if len(hidden) > L.max_hidden_layers or not all(
-                isinstance(h, int) and 1 <= h <= L.max_neurons for h in hidden):
-            cut = tuple(min(max(int(h), 1), L.max_neurons) for h in hidden[:L.max_hidden_layers]
-                        if isinstance(h, (int, float)) and math.isfinite(h))
-            fix("hidden", cut, f"at most {L.max_hidden_layers} hidden layers of 1 to "
-                               f"{L.max_neurons} neurons")
-        acts = tuple(values["hidden_activations"])
-        good = tuple(a if a in HIDDEN_ACTIVATIONS else "tanh" for a in acts)
-        if good != acts:
-            fix("hidden_activations", good, f"hidden activations must be among "
-                                            f"{', '.join(HIDDEN_ACTIVATIONS)}")
-        # One activation per hidden layer: extra layers repeat the last one (no notice needed).
-        n_hidden = len(values["hidden"])
-        values["hidden_activations"] = (good + (good[-1:] or ("tanh",)) * n_hidden)[:n_hidden]
-        choice("output_activation", OUTPUT_ACTIVATIONS)
-        choice("loss", tuple(LOSSES))
-        choice("init", INITIALIZERS)
-        number("seed", 0, L.max_seed, integer=True)
-        values["use_bias"] = bool(values["use_bias"])
-        number("lr", L.min_lr, L.max_lr)
-        choice("optimizer", tuple(OPTIMIZERS))
-        number("batch_size", 0, L.max_points, integer=True)
-        choice("regularization", REGULARIZATIONS)
-        number("reg_rate", 0.0, L.max_reg_rate)
-        number("epochs", 1, L.max_epochs, integer=True)
-        choice("fixed_weights", ("", *FIXED_WEIGHTS))
+        for name, f in FIELDS.items():
+            kind = f.rule[0]
+            if kind == "choice":
+                choice(name, f.rule[1])
+            elif kind in ("number", "integer"):
+                number(name, f.rule[1], f.rule[2], integer=kind == "integer")
+            elif kind == "bool":
+                values[name] = bool(values[name])
+            elif kind == "features":
+                feats = tuple(dict.fromkeys(x for x in values[name] if x in FEATURES))
+                if feats != tuple(values[name]) or not feats:  # known ones, in order, once
+                    fix(name, feats or default.features, "only known features, at least one")
+            elif kind == "hidden":
+                hidden = tuple(values[name])
+                if len(hidden) > L.max_hidden_layers or not all(
+                        isinstance(h, int) and 1 <= h <= L.max_neurons for h in hidden):
+                    cut = tuple(min(max(int(h), 1), L.max_neurons)
+                                for h in hidden[:L.max_hidden_layers]
+                                if isinstance(h, (int, float)) and math.isfinite(h))
+                    fix(name, cut, f"at most {L.max_hidden_layers} hidden layers of 1 to "
+                                   f"{L.max_neurons} neurons")
+            elif kind == "activations":
+                acts = tuple(values[name])
+                good = tuple(a if a in HIDDEN_ACTIVATIONS else "tanh" for a in acts)
+                if good != acts:
+                    fix(name, good, f"hidden activations must be among "
+                                    f"{', '.join(HIDDEN_ACTIVATIONS)}")
+                # One per hidden layer: extra layers repeat the last one (no notice needed).
+                n_hidden = len(values["hidden"])
+                values[name] = (good + (good[-1:] or ("tanh",)) * n_hidden)[:n_hidden]
 
         # Combinations that only make sense for some data.
         if n_outputs == 1 and values["output_activation"] == "softmax":
@@ -230,14 +260,13 @@ class ExperimentConfig:
         return config, notices + more
 
 
-URL_KEYS = {
-    "dataset": "data", "n_points": "points", "noise": "noise", "train_ratio": "ratio",
-    "features": "features", "data_seed": "dseed", "hidden": "hidden",
-    "hidden_activations": "acts", "output_activation": "out", "loss": "loss", "init": "init",
-    "seed": "seed", "use_bias": "bias", "lr": "lr", "optimizer": "opt", "batch_size": "batch",
-    "regularization": "reg", "reg_rate": "regrate", "epochs": "epochs",
-    "fixed_weights": "weights",
-}
+ExperimentConfig = make_dataclass(
+    "ExperimentConfig", [(name, type(f.default), field(default=f.default))
+                         for name, f in FIELDS.items()],
+    bases=(_ConfigMethods,), frozen=True)
+ExperimentConfig.__module__ = __name__
+ExperimentConfig.__doc__ = "Dataset, network and training settings: everything that defines " \
+    "one experiment (fields: FIELDS)."
 _MAX_PARAM_LENGTH = 200
 
 
@@ -282,16 +311,6 @@ def _parse(raw: str, like):
         return tuple(parts)
     return raw
 
-
-# Fixed starting weights of presets that reproduce published numbers.
-FIXED_WEIGHTS = {
-    # Matt Mazur, "A Step by Step Backpropagation Example" (2015): W[0][i, j] joins input i to
-    # hidden unit j, so w1..w4 = .15 .20 .25 .30 read column by column.
-    "worked_example": (
-        [[[0.15, 0.25], [0.20, 0.30]], [[0.40, 0.50], [0.45, 0.55]]],
-        [[0.35, 0.35], [0.60, 0.60]],
-    ),
-}
 
 PRESETS = {
     "tutorial": ("The tutorial's XOR net (3-4-1 sigmoid, SSE, lr 1)", ExperimentConfig(

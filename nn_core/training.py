@@ -3,104 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from .history import History, Snapshot  # noqa: F401  (re-exported: trainers import them here)
 from .losses import get_loss
 from .network import Gradients, Network, as_batch, as_targets
 from .optimizers import SGD, Adam, Momentum, Optimizer, make_optimizer, regularization_gradient
-
-
-@dataclass
-class Snapshot:
-    """The parameters after `epoch` epochs (epoch 0: the initial weights)."""
-
-    epoch: int
-    weights: list
-    biases: list
-
-
-@dataclass
-class History:
-    """What train() recorded, one entry per epoch trained (lists grow as training goes)."""
-
-    loss_name: str = "sse"
-    epoch_list: list = field(default_factory=list)
-    loss_list: list = field(default_factory=list)
-    test_loss_list: list = field(default_factory=list)
-    accuracy_list: list = field(default_factory=list)
-    test_accuracy_list: list = field(default_factory=list)
-    grad_norm_list: list = field(default_factory=list)
-    weight_change_list: list = field(default_factory=list)
-    snapshots: list = field(default_factory=list)
-    initial_loss: float | None = None
-    initial_test_loss: float | None = None
-    diverged: bool = False
-    stop_epoch: int | None = None
-    stop_reason: str | None = None
-    lr: float | None = None
-
-    @property
-    def epochs(self):
-        return np.asarray(self.epoch_list, dtype=int)
-
-    @property
-    def loss(self):
-        return np.asarray(self.loss_list, dtype=float)
-
-    @property
-    def test_loss(self):
-        return np.asarray(self.test_loss_list, dtype=float) if self.test_loss_list else None
-
-    @property
-    def accuracy(self):
-        return np.asarray(self.accuracy_list, dtype=float) if self.accuracy_list else None
-
-    @property
-    def test_accuracy(self):
-        return (np.asarray(self.test_accuracy_list, dtype=float)
-                if self.test_accuracy_list else None)
-
-    @property
-    def grad_norms(self):
-        """Return (epochs, layers): L2 norm of each layer's full-batch dL/dW after the epoch."""
-        return np.asarray(self.grad_norm_list, dtype=float)
-
-    @property
-    def max_weight_change(self):
-        return np.asarray(self.weight_change_list, dtype=float)
-
-    @property
-    def last_epoch(self) -> int:
-        return self.epoch_list[-1] if self.epoch_list else 0
-
-    def overshoot(self) -> str | None:
-        """Return a warning if the loss jumped up in an epoch (steps overshooting), else None.
-
-        A sigmoid network never reaches NaN however large the learning rate, so a rise of
-        the loss by more than 20% in one epoch (and by 1% of the starting loss) is the sign.
-        """
-        if self.initial_loss is None or not self.loss_list:
-            return None
-        losses = self.loss
-        before = np.concatenate([[self.initial_loss], losses[:-1]])
-        jumps = np.flatnonzero((losses > 1.2 * before) & (losses - before > 0.01 * self.initial_loss))
-        if jumps.size == 0:
-            return None
-        i = jumps[0]
-        rate = f" (now {self.lr:g})" if self.lr is not None else ""
-        return (f"The loss rose from {before[i]:.4g} to {losses[i]:.4g} at epoch "
-                f"{self.epoch_list[i]}: the steps overshoot the minimum. A smaller learning "
-                f"rate{rate} descends smoothly.")
-
-    def snapshot_at(self, epoch: int) -> Snapshot:
-        """Return the last snapshot taken at or before `epoch`."""
-        best = self.snapshots[0]
-        for snap in self.snapshots:
-            if snap.epoch <= epoch:
-                best = snap
-        return best
 
 
 def is_classification(y) -> bool:
@@ -110,9 +19,12 @@ def is_classification(y) -> bool:
 
 def accuracy(output, y) -> float:
     """Return the share of rows classified right (argmax for several outputs, 0.5 for one)."""
+    # count / n: the same number as the mean of the booleans, at a fraction of its overhead.
     if y.shape[1] > 1:
-        return float(np.mean(np.argmax(output, axis=1) == np.argmax(y, axis=1)))
-    return float(np.mean((output >= 0.5) == (y >= 0.5)))
+        right = np.argmax(output, axis=1) == np.argmax(y, axis=1)
+    else:
+        right = (output >= 0.5) == (y >= 0.5)
+    return np.count_nonzero(right) / right.size
 
 
 def _snapshot(net, epoch) -> Snapshot:
@@ -139,6 +51,7 @@ class _FlatParams:
         self.update = optimizer._update
         self.state = optimizer._flat_state(self.originals, self._views)
         self.values_list, self.grad_list = [self.values], [self.grad]
+        self.slots = self._slots()
         self.released = False
 
     def step(self):
@@ -168,7 +81,7 @@ class _FlatParams:
         """Whether the net still holds all the views (a callback may have replaced some)."""
         net = self.net
         return (net._weights is self.lists[0] and net._biases is self.lists[1]
-                and all(lst[j] is v for (lst, j), v in zip(self._slots(), self.views)))
+                and all(lst[j] is v for (lst, j), v in zip(self.slots, self.views)))
 
     def release(self):
         """Give each original array its view's values, and put it back where its view still is
@@ -176,7 +89,7 @@ class _FlatParams:
         if self.released:
             return
         self.released = True
-        for (lst, j), view, original in zip(self._slots(), self.views, self.originals):
+        for (lst, j), view, original in zip(self.slots, self.views, self.originals):
             original[...] = view
             if lst[j] is view:
                 lst[j] = original
@@ -190,11 +103,6 @@ def _flat_params(net, optimizer, enabled):
     finally:  # also when a callback raises (Streamlit stops a run that way)
         if flat is not None:
             flat.release()
-
-
-def _same_params(net, params) -> bool:
-    weights, biases = params
-    return all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, weights + biases))
 
 
 def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
@@ -238,15 +146,17 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
     if history.diverged:
         return history
     rng = np.random.default_rng([seed, start])
-    previous = net.get_params()
     # Full batch: the gradients measured at an epoch's end are the next epoch's step, as long
     # as nothing (an on_epoch callback) changed the parameters in between.
     pending = None
-    # Minibatch steps of the built-in optimizers, the playground's hot path, on a flat buffer.
-    fast = type(optimizer) in (SGD, Momentum, Adam) and not reg and batch < n
+    # The built-in optimizers step the parameters as one flat buffer (the hot path).
+    fast = type(optimizer) in (SGD, Momentum, Adam) and not reg
 
     # Divergence is detected below and reported, not warned.
     with np.errstate(all="ignore"), _flat_params(net, optimizer, fast) as flat:
+        params = _ParamRecord(net, flat, epochs // record_every + 2)
+        train_accuracy = _Accuracy(y) if classify else None
+        test_accuracy = _Accuracy(y_test) if has_test and classify else None
         for epoch in range(start + 1, start + epochs + 1):
             if batch < n:  # shuffled once per epoch: each minibatch is then a view
                 order = rng.permutation(n)
@@ -256,6 +166,9 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
             for lo in range(0, n, batch):
                 if pending is not None:
                     grads, pending = pending, None
+                    if flat is not None:  # already in flat.grad
+                        flat.step()
+                        continue
                 else:
                     xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
                     if flat is not None:
@@ -271,46 +184,117 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                 optimizer.step(net, grads)
 
             trace = net._forward(X)
-            full = net._backward(trace, y, loss)
-            if not (np.isfinite(full.loss) and all(np.all(np.isfinite(w)) for w in net.weights)):
-                net.set_params(*previous)
-                history.diverged = True
-                history.stop_epoch = epoch
-                history.stop_reason = (
-                    f"The loss became NaN or infinite at epoch {epoch}: the weights blew up. "
-                    f"Training stopped and kept the weights of epoch {epoch - 1}. "
-                    f"Try a smaller learning rate (now {optimizer.lr:g})."
-                )
+            full = net._backward(trace, y, loss, True, flat.grads if flat is not None else None)
+            current = params.vector()
+            if not (np.isfinite(full.loss) and np.isfinite(current).all()):
+                params.restore_previous()
+                history.diverge(epoch, optimizer.lr)
                 if history.snapshots[-1].epoch != epoch - 1:
-                    history.snapshots.append(Snapshot(epoch - 1, *net.get_params()))
+                    history.snapshots.append(params.snapshot(epoch - 1, params.previous))
                 break
-            history.epoch_list.append(epoch)
-            history.loss_list.append(full.loss)
-            history.grad_norm_list.append([float(np.sqrt(np.sum(g * g))) for g in full.weights])
-            if classify:
-                history.accuracy_list.append(accuracy(trace.output, y))
-            if has_test:
-                test_trace = net._forward(X_test)
-                history.test_loss_list.append(net._loss_value(test_trace, y_test, loss))
-                if classify:
-                    history.test_accuracy_list.append(accuracy(test_trace.output, y_test))
-            current = net.get_params()
-            history.weight_change_list.append(
-                max(float(np.max(np.abs(a - b))) for a, b in zip(current[0], previous[0])))
-            previous = current
+            test_trace = net._forward(X_test) if has_test else None
+            history.record(
+                epoch, full.loss, params.grad_norms(full), params.weight_change(current),
+                train_accuracy(trace.output) if classify else None,
+                net._loss_value(test_trace, y_test, loss) if has_test else None,
+                test_accuracy(test_trace.output) if has_test and classify else None)
             stopping = (should_stop is not None and epoch < start + epochs and should_stop())
             if epoch % record_every == 0 or epoch == start + epochs or stopping:
-                history.snapshots.append(Snapshot(epoch, *current))
+                history.snapshots.append(params.snapshot(epoch, current))
+            params.keep(current)
             if on_epoch is not None:
                 on_epoch(epoch, history)
-            if batch == n and (on_epoch is None or _same_params(net, current)):
+            if batch == n and (on_epoch is None or params.unchanged()):
                 pending = full
-            if flat is not None and not flat.attached():
+            if on_epoch is not None and flat is not None and not flat.attached():
                 flat.release()  # a callback replaced parameter arrays: step them as they are
-                flat = None
+                flat = params.flat = None
             if stopping:
                 history.stop_epoch = epoch
                 history.stop_reason = f"Stopped at epoch {epoch}."
                 break
     return history
 
+
+def _norms(grad_weights) -> list:
+    """Return the L2 norm of each layer's dL/dW."""
+    return [float(np.sqrt(np.add.reduce(g * g, axis=None))) for g in grad_weights]
+
+
+class _Accuracy:
+    """accuracy(output, y) with y's labels worked out once for the whole training."""
+
+    def __init__(self, y):
+        self.several = y.shape[1] > 1
+        self.labels = np.argmax(y, axis=1) if self.several else y >= 0.5
+        self.n = self.labels.size
+
+    def __call__(self, output) -> float:
+        right = (np.argmax(output, axis=1) if self.several else output >= 0.5) == self.labels
+        return np.count_nonzero(right) / self.n
+
+
+class _ParamRecord:
+    """The parameters as one vector per recorded epoch, written into one preallocated block
+    (snapshots are views of its rows), and the previous epoch's vector for the largest
+    weight change and for restoring the last finite weights."""
+
+    def __init__(self, net, flat, n_snapshots: int):
+        self.net, self.flat = net, flat
+        self.k = len(net.weights)
+        self.layout, start = [], 0
+        for p in net.weights + net.biases:
+            self.layout.append((start, start + p.size, p.shape))
+            start += p.size
+        self.n_weights = sum(w.size for w in net.weights)
+        self.weight_starts = np.array([lo for lo, _, _ in self.layout[:self.k]])
+        self.previous = self.vector().copy()
+        self.block = np.empty((n_snapshots, self.previous.size))
+        self.used = 0
+
+    def vector(self) -> np.ndarray:
+        """The current parameters (the flat buffer itself while train() holds one)."""
+        if self.flat is not None:
+            return self.flat.values
+        return np.concatenate([p.ravel() for p in self.net.weights + self.net.biases])
+
+    def weight_change(self, current) -> float:
+        k = self.n_weights
+        return float(np.maximum.reduce(np.abs(current[:k] - self.previous[:k]), axis=None))
+
+    def grad_norms(self, full) -> list:
+        """The L2 norm of each layer's dL/dW (one reduction over the flat gradient)."""
+        if self.flat is None:
+            return _norms(full.weights)
+        g = self.flat.grad[:self.n_weights]
+        return np.sqrt(np.add.reduceat(g * g, self.weight_starts)).tolist()
+
+    def keep(self, current):
+        """Remember `current` as the previous epoch's parameters."""
+        np.copyto(self.previous, current)
+
+    def unchanged(self) -> bool:
+        """Whether the net still holds the parameters last kept (no callback changed them)."""
+        if self.flat is not None and not self.flat.attached():
+            return False
+        return bool(np.array_equal(self.vector(), self.previous))
+
+    def restore_previous(self):
+        if self.flat is not None:
+            np.copyto(self.flat.values, self.previous)
+        else:
+            self.net.set_params(*self.split(self.previous))
+
+    def split(self, vector):
+        """Return (weights, biases): views of `vector` in the parameters' shapes."""
+        views = [vector[lo:hi].reshape(shape) for lo, hi, shape in self.layout]
+        return views[:self.k], views[self.k:]
+
+    def snapshot(self, epoch, vector) -> Snapshot:
+        if self.used == len(self.block):  # a stop or divergence can add one more
+            self.block = np.empty_like(self.block)
+            self.used = 0
+        row = self.block[self.used]
+        self.used += 1
+        np.copyto(row, vector)
+        return Snapshot.of_row(epoch, row, (self.layout, self.k))

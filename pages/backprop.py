@@ -22,8 +22,9 @@ from nn_core.checking import (
 )
 from ui.experiment import get_experiment
 from ui.script_download import numpy_script_button
-from ui.stepper import fingerprint, pick_sample, reset_when_changed, stepper_controls, steps_for
-from viz.stepthrough import loss_curves_figure, step_figure
+from ui.stepper import fingerprint, pick_sample, reset_when_changed, step_view, steps_for
+from viz.colors import MATCH_COLOURS, VERDICT_COLOURS
+from viz.stepthrough import loss_curves_figure
 
 exp = get_experiment()
 ss = st.session_state
@@ -31,7 +32,6 @@ PREFIX = "bp"
 CURVE_STEPS = 60
 CURVE_ROWS = 400  # the bug zoo trains on at most this many training rows
 VERDICT_ORDER = ["good", "ok", "suspicious", "wrong"]
-VERDICT_COLOURS = {"good": "#d4edda", "ok": "#e8f4d9", "suspicious": "#fff3cd", "wrong": "#f8d7da"}
 
 st.title("Backprop")
 st.caption("Walk the chain rule backwards from the loss to the first layer, then take one "
@@ -89,30 +89,20 @@ tab_steps, tab_check, tab_update, tab_bugs, tab_yours = st.tabs(
     ["Step through", "Gradient check", "One update", "Bug zoo", "Check your own numbers"])
 
 
+def graph_caption(step):
+    if step.phase == "backward":
+        return ("Nodes: delta = dL/dz once computed. Edges: the gradient dL/dw once known "
+                "(blue +, orange −, thicker = larger); grey = not yet known.")
+    if step.phase == "update":
+        return "Edges: the weights, updated ones already moved by −η·dL/dw."
+    return "Edges: the weights. Backprop starts from the loss at the output."
+
+
 @st.fragment
 def stepper():
-    k = stepper_controls(PREFIX, len(steps))
-    step = steps[k]
-    st.markdown(f"**Step {k + 1} of {len(steps)}** · {step.phase} · {step.title}  \n"
-                f":gray[{where} · {exp.loss} loss · learning rate {exp.config.lr:g}]")
-    left, right = st.columns([1.15, 1])
-    with left:
-        st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
-                        key=f"{PREFIX}.graph",
-                        config={"displayModeBar": False})
-        if step.phase == "backward":
-            st.caption("Nodes: delta = dL/dz once computed. Edges: the gradient dL/dw once "
-                       "known (blue +, orange −, thicker = larger); grey = not yet known.")
-        elif step.phase == "update":
-            st.caption("Edges: the weights, updated ones already moved by −η·dL/dw.")
-        else:
-            st.caption("Edges: the weights. Backprop starts from the loss at the output.")
-    with right:
-        st.markdown("##### This step, with its numbers")
-        st.latex(step.latex)
-        if step.general:
-            st.markdown("##### The rule")
-            st.latex(step.general)
+    step = step_view(exp, PREFIX, run, steps, lambda s: f"{s.phase} · {s.title}",
+                     f"{where} · {exp.loss} loss · learning rate {exp.config.lr:g}",
+                     graph_caption)
     if step.kind == "loss_after":
         c1, c2 = st.columns(2)
         c1.metric("Loss before", format(step.values["loss_before"], ".6g"))
@@ -320,6 +310,6 @@ with tab_yours:
         cmp_df = pd.DataFrame([{k: r[k] for k in ("label", "yours", "true", "abs_diff",
                                                   "match")} for r in result.rows])
         st.dataframe(cmp_df.style.map(
-            lambda v: f"background-color: {'#d4edda' if v else '#f8d7da'}", subset=["match"]),
+            lambda v: f"background-color: {MATCH_COLOURS[bool(v)]}", subset=["match"]),
             hide_index=True, key=f"{PREFIX}.chk_table", height=min(36 * (len(cmp_df) + 1), 360))
         downloads(cmp_df, "check_your_numbers", f"{PREFIX}.chk_dl")

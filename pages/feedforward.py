@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.experiment import get_experiment
-from ui.stepper import fingerprint, pick_sample, reset_when_changed, stepper_controls, steps_for
-from viz.stepthrough import step_figure
+from ui.stepper import fingerprint, pick_sample, reset_when_changed, step_view, steps_for
 
 exp = get_experiment()
 PREFIX = "ff"
@@ -28,31 +27,23 @@ if goto is not None:
         (k for k, s in enumerate(steps) if s.kind == "neuron" and (s.layer, s.unit) == tuple(goto)), 0)
 
 
+def whole_layer(step):
+    if step.kind == "neuron" and step.layer in layer_steps:
+        with st.expander(f"The whole layer {step.layer} at once: z = aW + b", expanded=True):
+            st.latex(layer_steps[step.layer].latex)
+    if step.kind == "input":
+        st.info("Press **Next** to compute the first neuron.", icon=":material/arrow_forward:")
+
+
 @st.fragment
 def stepper():
-    k = stepper_controls(PREFIX, len(steps))
-    step = steps[k]
-    st.markdown(f"**Step {k + 1} of {len(steps)}** · {step.title}  \n"
-                f":gray[{where} · {exp.loss} loss · network {'-'.join(map(str, exp.net.layer_sizes))}]")
-    left, right = st.columns([1.15, 1])
-    with left:
-        st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
-                        key=f"{PREFIX}.graph",
-                        config={"displayModeBar": False})
-        st.caption("Node colour and number: the activation a (blue positive, orange negative); "
-                   "grey nodes are not computed yet. Edges: the weights (blue +, orange −, "
-                   "thicker = larger); the glowing edges feed the neuron being computed.")
-    with right:
-        st.markdown("##### This step, with its numbers")
-        st.latex(step.latex)
-        if step.general:
-            st.markdown("##### The rule")
-            st.latex(step.general)
-        if step.kind == "neuron" and step.layer in layer_steps:
-            with st.expander(f"The whole layer {step.layer} at once: z = aW + b", expanded=True):
-                st.latex(layer_steps[step.layer].latex)
-        if step.kind == "input":
-            st.info("Press **Next** to compute the first neuron.", icon=":material/arrow_forward:")
+    step = step_view(
+        exp, PREFIX, run, steps, lambda s: s.title,
+        f"{where} · {exp.loss} loss · network {'-'.join(map(str, exp.net.layer_sizes))}",
+        lambda s: "Node colour and number: the activation a (blue positive, orange negative); "
+                  "grey nodes are not computed yet. Edges: the weights (blue +, orange −, "
+                  "thicker = larger); the glowing edges feed the neuron being computed.",
+        whole_layer)
     if step.kind == "loss":
         c1, c2, c3 = st.columns(3)
         out, target = step.values["output"][0], step.values["y"][0]

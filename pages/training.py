@@ -163,8 +163,8 @@ def replay(exp):
 
 @st.fragment(run_every=0.4 if (live and ss.get("train.playing")) else None)
 def live_view():
-    """Live mode: each run trains a chunk (~80 ms) and redraws the current state."""
-    exp = get_experiment()
+    """Live mode: each run trains a chunk (~80 ms) and redraws the current state (on the
+    page's `exp`: the session's one experiment, which training changes in place)."""
     c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="center")
     playing = ss.get("train.playing", False)
     c1.button("Pause" if playing else "Play", key="train.live_play", on_click=on_play,

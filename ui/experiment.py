@@ -1,163 +1,62 @@
-"""The session's experiment, kept in st.session_state and mirrored in the URL.
+"""What every page calls first: the session's experiment, with the app's navigation and
+shared sidebar drawn around the page.
 
-Pages call `get_experiment()`; app.py calls `render_sidebar()` on every page. Widgets write
-into session state, a callback turns them into an ExperimentConfig and the engine's
-`Experiment.apply` validates it, so the sidebar, the URL and the engine never disagree.
+app.py calls `run_app(pages())`; a page calls `get_experiment()`. Normally app.py has drawn the
+navigation and the sidebar before the page runs. A page file can also run alone: on a fresh
+server, Streamlit serves the first request for /<page> from the pages/ folder before app.py
+ever called st.navigation (and AppTest does so on every run after its first). Then
+get_experiment calls `run_app` itself: st.navigation takes over for good (Streamlit ignores
+pages/ from then on), the requested page runs inside it with the sidebar, and the alone run
+stops. Only public Streamlit API is used.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import threading
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-from nn_core.config import LIMITS, PRESETS, ExperimentConfig
 from nn_core.experiment import Experiment
-from ui import links
+from ui.session import (  # noqa: F401  (re-exported: pages and app.py import them from here)
+    PREFIX,
+    add_notices,
+    apply_preset,
+    config_to_widgets,
+    session_experiment,
+    show_notices,
+)
+from ui.sidebar import render_sidebar
 
-SESSION_KEY = "experiment"
-NOTICES_KEY = "experiment_notices"
-PREFIX = "cfg."  # every sidebar widget's key starts with this
-SIDEBAR_MARKER = "preset_choice"  # the sidebar's first widget: drawn means the sidebar is
+_run = threading.local()  # per script thread: is app.py's navigation around this page?
+
+
+def run_app(pages) -> None:
+    """Navigation, the shared sidebar and notices, then the chosen page (app.py's body)."""
+    st.set_page_config(page_title="Neural Network Playground", page_icon=":material/hub:",
+                       layout="wide")
+    from ui import lesson  # imports ui.session; here, so ui.lesson may import this module's deps
+
+    page = st.navigation(pages)
+    lesson.start(pages, page)  # ?lesson=NAME&step=K, and the page the lesson's step points to
+    render_sidebar()
+    show_notices()
+    lesson.panel()  # above every page while a lesson is open
+    _run.in_app = True
+    try:
+        page.run()
+    finally:
+        _run.in_app = False
 
 
 def get_experiment() -> Experiment:
-    """Return this browser session's experiment, and draw the shared sidebar if not yet drawn.
+    """Return this browser session's experiment (a page's first call; see the module doc).
 
-    Normally app.py draws the sidebar before running the page; when a page file runs without
-    app.py, its first call draws the sidebar instead.
+    Inside a fragment's rerun use the `exp` the page already holds: a fragment runs without
+    app.py, so this would run the whole app again.
     """
-    if PagesManager.uses_pages_directory:
-        # Streamlit saw pages/ and ran this page file alone, in its pre-st.navigation mode (a
-        # fresh server's first request for /page, and every AppTest run after the first).
-        # Switch that mode off for the process and rerun, so app.py's navigation takes over.
-        # AppTest resets the mode before each run, and a rerun there would drop the button
-        # click being tested, so under AppTest the page just carries on with its own sidebar.
-        PagesManager.uses_pages_directory = False
-        if not st.get_option("global.appTest"):
-            st.rerun()
-    exp = _session_experiment()
-    if not _sidebar_drawn_this_run():
-        render_sidebar()
-        show_notices()
-    return exp
+    if not getattr(_run, "in_app", False):
+        from app import pages  # app.py's page list; importing app.py draws nothing
 
-
-def _sidebar_drawn_this_run() -> bool:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or ctx.fragment_ids_this_run:  # bare mode, or a fragment's partial rerun
-        return True
-    return SIDEBAR_MARKER in ctx.shared.widget_user_keys_this_run
-
-
-def _session_experiment() -> Experiment:
-    """Return this browser session's experiment, built from the URL on its first run."""
-    if SESSION_KEY not in st.session_state:
-        params = {k: v for k, v in st.query_params.to_dict().items()
-                  if k not in links.LINK_PARAMS}  # lesson=, step=, hide=, lock=: ui.links
-        config, notices = ExperimentConfig.from_query_params(params)
-        if config.dataset == "csv":
-            notices.append("data: a link cannot carry uploaded data; upload the CSV again. "
-                           "Showing the circle dataset meanwhile.")
-            config = replace(config, dataset="circle")
-        exp = Experiment()
-        notices += exp.apply(config)
-        st.session_state[SESSION_KEY] = exp
-        add_notices(notices)
-        config_to_widgets(exp.config)
-    return st.session_state[SESSION_KEY]
-
-
-def add_notices(notices):
-    """Queue messages for the top of the next page render."""
-    if notices:
-        st.session_state.setdefault(NOTICES_KEY, []).extend(notices)
-
-
-def show_notices():
-    """Show (once) what was clamped or rejected since the last render."""
-    for notice in st.session_state.pop(NOTICES_KEY, []):
-        st.warning(notice, icon=":material/warning:")
-
-
-def config_to_widgets(config: ExperimentConfig):
-    """Write a config into the sidebar widgets' session state (before they are drawn)."""
-    ss = st.session_state
-    for name in ("dataset", "n_points", "noise", "train_ratio", "data_seed", "output_activation",
-                 "loss", "init", "seed", "use_bias", "lr", "optimizer", "batch_size",
-                 "regularization", "reg_rate", "epochs"):
-        ss[PREFIX + name] = getattr(config, name)
-    ss[PREFIX + "features"] = list(config.features)
-    ss[PREFIX + "n_hidden"] = len(config.hidden)
-    for i in range(LIMITS.max_hidden_layers):
-        if i < len(config.hidden):
-            ss[f"{PREFIX}width.{i}"] = config.hidden[i]
-            ss[f"{PREFIX}act.{i}"] = config.hidden_activations[i]
-        else:  # a layer added later starts like the last one
-            ss[f"{PREFIX}width.{i}"] = config.hidden[-1] if config.hidden else 4
-            ss[f"{PREFIX}act.{i}"] = (config.hidden_activations[-1]
-                                      if config.hidden_activations else "tanh")
-
-
-def config_from_widgets(current: ExperimentConfig) -> ExperimentConfig:
-    """Return the config the sidebar widgets describe (not yet validated)."""
-    ss = st.session_state
-
-    def get(name):
-        return ss.get(PREFIX + name, getattr(current, name))
-
-    n_hidden = int(ss.get(PREFIX + "n_hidden", len(current.hidden)))
-    hidden = tuple(int(ss.get(f"{PREFIX}width.{i}", 4)) for i in range(n_hidden))
-    acts = tuple(ss.get(f"{PREFIX}act.{i}", "tanh") for i in range(n_hidden))
-    fixed = current.fixed_weights
-    values = {name: get(name) for name in (
-        "dataset", "n_points", "noise", "train_ratio", "data_seed", "output_activation", "loss",
-        "init", "seed", "use_bias", "lr", "optimizer", "batch_size", "regularization",
-        "reg_rate", "epochs")}
-    new = replace(current, features=tuple(get("features")), hidden=hidden,
-                  hidden_activations=acts, **values)
-    if new.network_key()[:-1] != current.network_key()[:-1]:
-        fixed = ""  # a preset's fixed weights belong to its exact architecture and data
-    return replace(new, fixed_weights=fixed)
-
-
-def on_sidebar_change():
-    """Widget callback: validate the sidebar's config, apply it, write back what was kept."""
-    exp = _session_experiment()
-    new = links.enforce_locks(config_from_widgets(exp.config), exp.config)
-    add_notices(exp.apply(new))
-    config_to_widgets(exp.config)
-
-
-def apply_preset(name: str):
-    """Switch the experiment to preset `name` (its data, network and training settings)."""
-    exp = _session_experiment()
-    exp.uploaded_params = None
-    add_notices(exp.apply(links.enforce_locks(PRESETS[name][1], exp.config)))
-    exp.reset_network()
-    config_to_widgets(exp.config)
-
-
-def sync_url(config: ExperimentConfig):
-    """Mirror the config in the URL so the address bar is always a shareable link."""
-    params = config.to_query_params()
-    if params.get("data") == "csv":
-        params.pop("data")  # uploaded data cannot travel in a link
-    params.update(links.url_params())  # the open lesson and step, hide= and lock=
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
-
-
-def render_sidebar():
-    """Draw the shared sidebar (every page) and keep the URL in step with the experiment."""
-    from ui.sidebar import sidebar_widgets
-
-    exp = _session_experiment()
-    with st.sidebar:
-        sidebar_widgets(exp)
-        links.lock_caption()
-    links.apply_style()
-    sync_url(exp.config)
+        run_app(pages())
+        st.stop()
+    return session_experiment()

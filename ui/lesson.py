@@ -24,7 +24,8 @@ from nn_core.lesson_answers import (
 )
 from nn_core.lessons import LessonError, load_lessons, parse_lesson
 from ui import links
-from ui.experiment import _session_experiment, add_notices, config_to_widgets
+from ui.session import add_notices, config_to_widgets
+from ui.session import session_experiment as _session_experiment
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "lessons"
 NAME, STEP, ANSWERS = "lesson.name", "lesson.step", "lesson.answers"

@@ -15,15 +15,17 @@ from nn_core.config import (
     REG_RATES,
 )
 from nn_core.datasets import DATASET_NAMES, FEATURES, dataset_to_csv
-from ui.experiment import (
+from ui import links
+from ui.script_download import numpy_script_button
+from ui.session import (
     PREFIX,
-    _session_experiment,
     add_notices,
     apply_preset,
     config_to_widgets,
     on_sidebar_change,
+    session_experiment,
+    sync_url,
 )
-from ui.script_download import numpy_script_button
 
 DATASET_LABELS = {
     "tutorial_xor": "Tutorial XOR (4 rows)", "circle": "Circle", "xor": "XOR (2-D)",
@@ -43,6 +45,16 @@ def _with_current(options, current):
 
 def _key(name):
     return PREFIX + name
+
+
+def render_sidebar():
+    """Draw the shared sidebar (every page) and keep the URL in step with the experiment."""
+    exp = session_experiment()
+    with st.sidebar:
+        sidebar_widgets(exp)
+        links.lock_caption()
+    links.apply_style()  # a teacher's link: hide= and lock=
+    sync_url(exp.config)
 
 
 def sidebar_widgets(exp):
@@ -123,7 +135,7 @@ def _load_upload(key, load):
     upload = st.session_state.get(key)
     if upload is None:
         return
-    exp = _session_experiment()
+    exp = session_experiment()
     try:
         success = load(exp, upload)
         config_to_widgets(exp.config)

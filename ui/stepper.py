@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from ui import cached
+from viz.stepthrough import step_figure
 
 MAX_INPUT = 1000.0  # typed inputs and targets are clamped to +-MAX_INPUT
 
@@ -91,6 +92,33 @@ def stepper_controls(prefix: str, n_steps: int) -> int:
 def _slider_moved(prefix, n_steps):
     ss = st.session_state
     ss[f"{prefix}.step"] = int(min(max(ss[f"{prefix}.slider"], 1), n_steps)) - 1
+
+
+def step_view(exp, prefix: str, run, steps, title_of, subtitle: str, caption_of,
+              extra=None):
+    """Draw one step-through view (controls, the graph so far, the step's numbers and its
+    rule) for the Feedforward and Backprop pages; return the step shown.
+
+    title_of(step) and caption_of(step) give the header's and the graph's text; extra(step),
+    if given, draws more under the numbers (in the right-hand column).
+    """
+    k = stepper_controls(prefix, len(steps))
+    step = steps[k]
+    st.markdown(f"**Step {k + 1} of {len(steps)}** · {title_of(step)}  \n:gray[{subtitle}]")
+    left, right = st.columns([1.15, 1])
+    with left:
+        st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
+                        key=f"{prefix}.graph", config={"displayModeBar": False})
+        st.caption(caption_of(step))
+    with right:
+        st.markdown("##### This step, with its numbers")
+        st.latex(step.latex)
+        if step.general:
+            st.markdown("##### The rule")
+            st.latex(step.general)
+        if extra is not None:
+            extra(step)
+    return step
 
 
 def reset_when_changed(prefix: str, identity) -> None:

@@ -13,23 +13,22 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nn_core import HIDDEN_ACTIVATIONS, get_activation
-from viz.boundary import (
+from viz.boundary import grid_inputs, plane_grid
+from viz.colors import (
+    ACTIVATION_PALETTE,
+    LAYER_COLOURS,
+    TEXT,
     class_codes,
-    grid_inputs,
     label_colours,
     output_kind,
     output_scale,
-    plane_grid,
 )
 
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-            "#17becf", "#7f7f7f")
-COLOURS = dict(zip(HIDDEN_ACTIVATIONS, _PALETTE))
-LAYER_COLOURS = ("#08306b", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef", "#fdae6b")
+COLOURS = dict(zip(HIDDEN_ACTIVATIONS, ACTIVATION_PALETTE))
 
 
 def colour(name: str) -> str:
-    return COLOURS.get(name, "#333333")
+    return COLOURS.get(name, TEXT)
 
 
 def curve_points(name: str, z_range=(-5.0, 5.0), n: int = 401):

@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.colors import DIVERGING, class_scale
+from viz.colors import (
+    DIVERGING,
+    class_codes,
+    label_colours,
+    output_kind,
+    output_scale,
+)
 from viz.network_graph import node_names, node_positions
 
 # The plane is paler than the points on it, so a blue point on a blue region still shows.
@@ -33,46 +39,6 @@ def grid_inputs(net, points, feature_fn=None):
     if inputs.ndim != 2 or inputs.shape[1] != net.layer_sizes[0]:
         return None
     return inputs
-
-
-def output_kind(net, y) -> str:
-    """Return how to colour the output: 'binary' (0/1 labels, one output), 'classes'
-    (several outputs, argmax) or 'regression' (one real-valued output)."""
-    if net.layer_sizes[-1] > 1:
-        return "classes"
-    y = np.asarray(y, dtype=float)
-    return "binary" if y.size and np.all((y == 0) | (y == 1)) else "regression"
-
-
-def output_scale(kind, n_out, y):
-    """Return (colourscale, zmin, zmax, threshold) matching the labels' colours."""
-    if kind == "classes":
-        scale, zmax = class_scale(n_out)
-        return scale, 0.0, zmax, None
-    if kind == "binary":  # class 0 orange, class 1 blue; outputs beyond [0, 1] saturate
-        return DIVERGING, 0.0, 1.0, 0.5
-    m = float(np.max(np.abs(y))) if np.size(y) else 1.0
-    m = m if np.isfinite(m) and m > 0 else 1.0
-    return DIVERGING, -m, m, 0.0
-
-
-def class_codes(output, discretize=False) -> np.ndarray:
-    """Return class + confidence in [0, 0.999] per row: confidence 0 = a toss-up, 1 = certain."""
-    output = np.nan_to_num(np.asarray(output, dtype=np.float64))
-    k = output.shape[1]
-    c = np.argmax(output, axis=1)
-    if discretize:
-        return (c + 0.999).astype(np.float32)
-    conf = (np.max(output, axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
-    return (c + np.clip(conf, 0.0, 0.999)).astype(np.float32)
-
-
-def label_colours(kind, y):
-    """Return the colour values of labels on the output's scale."""
-    y = np.asarray(y, dtype=float)
-    if kind == "classes":
-        return class_codes(y, discretize=True)
-    return y[:, 0].astype(np.float32)
 
 
 def _square_axes(fig, domain, names=("x1", "x2"), row=None, col=None):

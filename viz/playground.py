@@ -14,8 +14,15 @@ import base64
 import numpy as np
 
 from nn_core.datasets import FEATURES, feature_matrix
-from viz.colors import CLASS_COLOURS, NEGATIVE, NEUTRAL, POSITIVE
-from viz.training import SHADES, output_codes, output_range
+from viz.colors import (
+    CLASS_COLOURS,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    SHADES,
+    output_codes,
+    output_range,
+)
 
 GRID = 40  # the output plane's resolution (the canvas smooths it)
 THUMB_STEP = 2  # a neuron's picture takes every 2nd grid point: 20 x 20
@@ -41,7 +48,7 @@ def diverging_palette() -> np.ndarray:
 
 
 def class_palette(n_classes: int) -> np.ndarray:
-    """Return n_classes * SHADES rgb rows, as viz.training.output_codes numbers them: class
+    """Return n_classes * SHADES rgb rows, as viz.colors.output_codes numbers them: class
     c's shades run from grey (a toss-up) to its colour (certain)."""
     mid = _rgb(NEUTRAL)
     rows = [mid + s / (SHADES - 1) * (_rgb(CLASS_COLOURS[c % len(CLASS_COLOURS)]) - mid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.colors import CURVE_COLOURS
 from viz.network_graph import network_figure
 
 MIN_HEIGHT = 380  # a small net's graph stays as tall as the formulas beside it
@@ -33,7 +34,7 @@ def step_figure(net, step, height=None, input_names=None) -> go.Figure:
 def loss_curves_figure(curves: dict, height=300, log=True) -> go.Figure:
     """Return one line per named loss curve (NaN ends a diverged run)."""
     fig = go.Figure()
-    colours = ["#2ca02c", "#d62728", "#7f7f7f"]
+    colours = CURVE_COLOURS
     for k, (name, curve) in enumerate(curves.items()):
         curve = np.asarray(curve, dtype=float)
         fig.add_trace(go.Scatter(x=np.arange(curve.size), y=curve, mode="lines", name=name,

@@ -5,7 +5,8 @@ network's edges, the decision boundary and a marker on the loss curves move toge
 carry only what changes (a few array traces each: edges grouped by sign and width, one uint8
 grid of output colours, the nodes' bias rings, the loss markers), so the JSON stays small
 whatever the epoch count. The network is drawn with viz.network_graph's pieces (positions,
-edge groups, bias rings, names), so it looks as on the other pages.
+edge groups, bias rings, names), so it looks as on the other pages. (About 400 lines: the
+replay's frames, its first frame and its controls belong together.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nn_core.comparison import pick_epochs
-from viz.colors import CLASS_COLOURS, DIVERGING, NEGATIVE, NEUTRAL, POSITIVE, UNKNOWN, WHITE
+from viz.colors import (
+    NEGATIVE,
+    POSITIVE,
+    RUN_COLOURS,
+    UNKNOWN,
+    WHITE,
+    coded_scale,
+    output_codes,
+    output_range,
+)
 from viz.network_graph import (
     EDGE_GROUPS,
     bias_rings,
@@ -30,7 +40,6 @@ from viz.network_graph import (
 )
 from viz.unchecked import figure
 
-SHADES = 31  # TF Playground draws the output with 31 shades
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
 
@@ -120,42 +129,6 @@ def _node_labels(sizes, names, node_px):
 
 
 # ---------- the decision boundary
-def output_codes(output, lo, hi):
-    """Return uint8 colour codes of network outputs (n, k): shade 0..30 of (lo, hi) for one
-    output; for several (softmax) class c's shades c*SHADES .. c*SHADES+30 by confidence."""
-    # A weight blown up to inf gives NaN outputs: drawn as the middle shade, never as garbage.
-    output = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=(lo + hi) / 2)
-    if output.shape[1] == 1:
-        t = (output[:, 0] - lo) / max(hi - lo, 1e-12)
-        return np.rint(np.clip(t, 0, 1) * (SHADES - 1)).astype(np.uint8)
-    c = np.argmax(output, axis=1)
-    k = output.shape[1]
-    conf = (np.max(output, axis=1) - 1.0 / k) / (1.0 - 1.0 / k)  # 0 = a toss-up, 1 = certain
-    return (c * SHADES + np.rint(np.clip(conf, 0, 1) * (SHADES - 1))).astype(np.uint8)
-
-
-def colourscale(n_outputs):
-    """Return (colourscale, zmax) matching output_codes."""
-    if n_outputs == 1:
-        return DIVERGING, SHADES - 1
-    zmax = n_outputs * SHADES - 1
-    scale = []
-    for c in range(n_outputs):
-        lo, hi = c * SHADES / zmax, min((c * SHADES + SHADES - 1) / zmax, 1.0)
-        scale += [[lo, NEUTRAL], [hi, CLASS_COLOURS[c % len(CLASS_COLOURS)]]]
-    return scale, zmax
-
-
-def output_range(activation, y):
-    """Return (lo, hi) that the output's colours span: the activation's range, else the data's."""
-    if activation in ("sigmoid", "softmax"):
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
-    lo, hi = float(np.min(y)), float(np.max(y))
-    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
-
-
 def boundary_grid(plane, resolution):
     """Return (axis values, network inputs for the resolution x resolution grid)."""
     g = np.linspace(plane.domain[0], plane.domain[1], resolution)
@@ -258,7 +231,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 
     if has_plane:
         lo, hi = output_range(net.activations[-1], y_train)
-        scale, zmax = colourscale(sizes[-1])
+        scale, zmax = coded_scale(sizes[-1])
         grid, grid_inputs = boundary_grid(plane, resolution)
         gx, gy = np.meshgrid(grid, grid)
         cell_x, cell_y = b64(gx.ravel().astype(np.float32)), b64(gy.ravel().astype(np.float32))
@@ -399,10 +372,7 @@ def grad_norm_figure(history, height=300) -> go.Figure:
     return fig
 
 
-# One distinct hue per run (Okabe-Ito, then Tableau): never shades of one colour, which a
-# person cannot tell apart on a projector.
-RUN_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
-               "#8c564b", "#7f7f7f", "#bcbd22")
+_VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}
 
 
 def comparison_figure(runs, kind, height=440) -> go.Figure:

@@ -12,6 +12,7 @@ Chromium missing is a test FAILURE, never a skip: install it with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -68,17 +69,11 @@ def _read_log(path: Path) -> str:
         return "<no server log>"
 
 
-@pytest.fixture(scope="session")
-def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Path of the app_url server's log: tests read it for tracebacks."""
-    return tmp_path_factory.mktemp("streamlit") / "server.log"
-
-
-@pytest.fixture(scope="session")
-def app_url(server_log: Path) -> Iterator[str]:
-    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+@contextlib.contextmanager
+def serve_app(log_path: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port (log in log_path); yield its base URL;
+    stop it after."""
     port = _free_port()
-    log_path = server_log
     cmd = [
         sys.executable,
         "-m",
@@ -122,6 +117,26 @@ def app_url(server_log: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the app_url server's log: tests read it for tracebacks."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
+    """Base URL (no trailing slash) of a Streamlit server running app.py from the repo root."""
+    with serve_app(server_log) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path) -> Iterator[str]:
+    """Like app_url, but a server of its own that no test has talked to yet."""
+    with serve_app(tmp_path / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
