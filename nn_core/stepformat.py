@@ -10,6 +10,12 @@ import numpy as np
 
 MAX_TERMS = 8  # a written-out sum longer than this elides its middle
 MAX_DIM = 8  # a matrix with more rows or columns than this elides its middle
+# Boxes a formula gets, in em of KaTeX's display font (1.21 x 16 px), at 1024x768: the step
+# pages' formula column, and the full width of the page. A longer sum goes on several lines,
+# a few terms each; a matrix form is drawn full width, its matrices elided to fit.
+LINE_EM = 16.0
+FULL_EM = 27.0
+_BRK = "\x00"  # before an operator where a line may break; Fmt.finish removes it
 
 _ACT_TEX = {
     "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{ReLU}",
@@ -86,11 +92,30 @@ class Fmt:
     def sep(self) -> str:
         return r",\quad " if self.tex else ", "
 
-    def eq(self, *parts) -> str:
-        """a = b = c; in LaTeX each further "= ..." on its own line, so nothing runs off."""
-        if not self.tex or len(parts) < 3:
-            return " = ".join(parts)
-        return parts[0] + " = " + parts[1] + "".join(r" \\ = " + p for p in parts[2:])
+    def eq(self, *parts, rel="=") -> str:
+        """a = b = c. In LaTeX an aligned block: each "= ..." on its own line, lined up on
+        the "=", and a sum too long for LINE_EM continues on the next lines, a few terms
+        each, so nothing runs off its box."""
+        if not self.tex:
+            return parts[0] + f" {rel} " + " = ".join(parts[1:])
+        lhs, lines = parts[0], []
+        for k, part in enumerate(parts[1:]):
+            room = (FULL_EM if "bmatrix" in part else LINE_EM) - 2.5
+            if k == 0:
+                room -= tex_width(lhs)
+            r = (r"\leftarrow" if rel == "<-" else rel) if k == 0 else "="
+            chunks = wrap_terms(part, room)
+            lines.append((lhs + " &" if k == 0 else "&") + r + " " + chunks[0])
+            lines += [r"&\quad " + c for c in chunks[1:]]
+        return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
+
+    def then(self, op) -> str:
+        """ op  with a place before it where a long line may break."""
+        return (" " + _BRK + op + " ") if self.tex else f" {op} "
+
+    def finish(self, s) -> str:
+        """The finished formula, without the marks of where lines could have broken."""
+        return s.replace(_BRK, "")
 
     def mul(self, x, w) -> str:
         return self.factor(x) + self.times() + self.factor(w)
@@ -99,7 +124,8 @@ class Fmt:
         return f"{a} {b}" if self.tex else f"{a}*{b}"
 
     def sum(self, terms) -> str:
-        return " + ".join(_keep(terms, MAX_TERMS, r"\cdots" if self.tex else "..."))
+        kept = _keep(terms, MAX_TERMS, r"\cdots" if self.tex else "...")
+        return self.then("+").join(kept)
 
     def frac(self, top, bottom) -> str:
         if self.tex:
@@ -112,7 +138,7 @@ class Fmt:
         return factor + body if self.tex else f"{factor} * {body}"
 
     def update(self, w, lr, g) -> str:
-        return self.n(w) + " - " + self.factor(lr) + self.times() + self.factor(g)
+        return self.n(w) + self.then("-") + self.factor(lr) + self.times() + self.factor(g)
 
     def act(self, name, arg) -> str:
         return (_ACT_TEX.get(name, "f") + rf"\left({arg}\right)") if self.tex else f"{name}({arg})"
@@ -125,7 +151,7 @@ class Fmt:
         u, v = np.asarray(u), np.asarray(v)
         if u.size == 1:
             return self.mul(u.item(), v.item())
-        return self.mat(u) + (r" \odot " if self.tex else " .* ") + self.mat(v)
+        return self.mat(u) + self.then(r"\odot" if self.tex else ".*") + self.mat(v)
 
     def jvp(self, a, g) -> str:
         if self.tex:
@@ -148,13 +174,20 @@ class Fmt:
         dots = r"\cdots" if self.tex else "..."
         vdots = r"\vdots" if self.tex else "..."
         rows = _keep(range(arr.shape[0]), MAX_DIM, None)
-        cols = _keep(range(arr.shape[1]), MAX_DIM, None)
+        num, max_cols = self.n, MAX_DIM
+        if self.tex and arr.shape[1] > 2:
+            # A wide matrix in a formula: 4 significant digits (the text keeps them all), and
+            # as many columns as fit the page's full width beside a symbol and a vector.
+            num = Fmt(True, min(self.digits, 4)).n
+            cell = max(tex_width(num(v)) for v in arr.ravel()[:64]) + 1.0
+            max_cols = max(3, min(MAX_DIM, int((FULL_EM - 7) // cell)))
+        cols = _keep(range(arr.shape[1]), max_cols, None)
         lines = []
         for r in rows:
             if r is None:
                 lines.append([vdots] * len(cols))
             else:
-                lines.append([dots if c is None else self.n(arr[r, c]) for c in cols])
+                lines.append([dots if c is None else num(arr[r, c]) for c in cols])
         if self.tex:
             body = r" \\ ".join(" & ".join(line) for line in lines)
             return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
@@ -203,5 +236,128 @@ class Fmt:
 
     def paren(self, s, square=False) -> str:
         if self.tex:
+            if _BRK in s:  # fixed-size brackets, so a long sum inside may break onto lines
+                return (r"\Big[" + s + r"\Big]") if square else (r"\Big(" + s + r"\Big)")
             return (r"\left[" + s + r"\right]") if square else (r"\left(" + s + r"\right)")
         return f"[{s}]" if square else f"({s})"
+
+
+# ---- fitting LaTeX into a narrow box ----
+_CMD_EM = {"cdot": 0.8, "leftarrow": 1.6, "odot": 1.3, "quad": 1.0, "qquad": 2.0, ",": 0.17,
+           "times": 1.3, "cdots": 1.6, "vdots": 0.5, "ln": 1.1, "partial": 0.6, "delta": 0.5,
+           "sigma": 0.6, "tanh": 1.9, "sum": 1.6, "langle": 0.4, "rangle": 0.4, "eta": 0.5,
+           "top": 0.8}
+_CHAR_EM = {"+": 1.3, "-": 1.3, "=": 1.4, "(": 0.4, ")": 0.4, "[": 0.3, "]": 0.3, ",": 0.5,
+            ".": 0.28, " ": 0.0, "&": 0.0, "'": 0.3, "<": 1.3, ">": 1.3, "/": 0.5}
+
+
+def _group(s, i):
+    """Return (content, end) of the {...} group starting at s[i] == "{" (or one character)."""
+    if s[i] != "{":
+        return s[i], i + 1
+    depth = 0
+    for k in range(i, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[k], 0)
+        if depth == 0:
+            return s[i + 1:k], k + 1
+    return s[i + 1:], len(s)
+
+
+def _matrix_width(body) -> float:
+    rows = [r.split("&") for r in body.split(r"\\")]
+    cols = max(len(r) for r in rows)
+    widths = [max(tex_width(r[c]) if c < len(r) else 0 for r in rows) for c in range(cols)]
+    return sum(widths) + 1.0 * (cols - 1) + 1.2
+
+
+def tex_width(s) -> float:
+    """Estimate how wide LaTeX `s` is in em when KaTeX draws it (within ~15%)."""
+    s = s.replace(_BRK, "")
+    w, i = 0.0, 0
+    while i < len(s):
+        ch = s[i]
+        if s.startswith(r"\begin{bmatrix}", i):
+            end = s.find(r"\end{bmatrix}", i)
+            end = len(s) if end < 0 else end
+            w += _matrix_width(s[i + len(r"\begin{bmatrix}"):end])
+            i = end + len(r"\end{bmatrix}")
+        elif s.startswith(r"\begin{", i) or s.startswith(r"\end{", i):
+            i = s.index("}", i) + 1
+        elif ch == "\\":
+            k = i + 1
+            while k < len(s) and s[k].isalpha():
+                k += 1
+            name = s[i + 1:k] or s[k:k + 1]
+            i = k if k > i + 1 else k + 1
+            if name in ("frac",):
+                top, i = _group(s, i)
+                bottom, i = _group(s, i)
+                w += max(tex_width(top), tex_width(bottom)) + 0.3
+            elif name in ("text", "mathrm"):
+                body, i = _group(s, i)
+                w += 0.5 * len(body)
+            elif name in ("left", "right"):
+                w += 0.4
+                i += 1
+            else:
+                w += _CMD_EM.get(name, 0.6)
+        elif ch in "^_":
+            body, i = _group(s, i + 1)
+            w += 0.7 * tex_width(body)
+        elif ch in "{}":
+            i += 1
+        else:
+            before = s[:i].rstrip()[-1:]
+            unary = ch == "-" and (not before or before in "&{([=\\")
+            w += 0.8 if unary else _CHAR_EM.get(ch, 0.5)
+            i += 1
+    return w
+
+
+def _pieces(s) -> list:
+    """Split s at its break marks that stand outside any bracket or group."""
+    pieces, start, depth, i = [], 0, 0, 0
+    while i < len(s):
+        if s.startswith(r"\left", i) or s.startswith(r"\begin", i):
+            depth += 1
+        elif s.startswith(r"\right", i) or s.startswith(r"\end", i):
+            depth -= 1
+        elif s[i] in "{}":
+            depth += 1 if s[i] == "{" else -1
+        elif s[i] == _BRK and depth == 0:
+            pieces.append(s[start:i])
+            start = i + 1
+        i += 1
+    return pieces + [s[start:]]
+
+
+def wrap_terms(s, room) -> list:
+    """Split s at its break marks into lines no wider than `room` em (a piece wider than the
+    room gets a line of its own)."""
+    pieces = _pieces(s)
+    if len(pieces) == 1 or tex_width(s) <= room:
+        return [s]
+    lines, line = [], pieces[0]
+    for piece in pieces[1:]:
+        if tex_width(line + piece) <= room:
+            line += _BRK + piece
+        else:
+            lines.append(line.rstrip())
+            line = piece
+    return lines + [line]
+
+
+def widest_line(s) -> float:
+    """The width in em of the widest line of formula s (lines split at top-level \\\\)."""
+    lines, start, depth, i = [], 0, 0, 0
+    while i < len(s):
+        if s.startswith(r"\begin{bmatrix}", i):
+            depth += 1
+        elif s.startswith(r"\end{bmatrix}", i):
+            depth -= 1
+        elif s.startswith("\\\\", i) and depth == 0:
+            lines.append(s[start:i])
+            start = i + 2
+            i += 1
+        i += 1
+    return max(tex_width(line) for line in lines + [s[start:]])

@@ -22,7 +22,7 @@ from .activations import get_activation
 from .losses import fused_output_delta, get_loss
 from .network import Gradients, Network, as_batch, as_targets
 from .optimizers import SGD
-from .stepformat import Fmt
+from .stepformat import LINE_EM, Fmt, widest_line
 
 GRANULARITIES = ("neuron", "layer")
 PHASES = ("forward", "loss", "backward", "update")
@@ -52,6 +52,12 @@ class Step:
     highlight_nodes: tuple = ()
     highlight_edges: tuple = ()  # (weight layer index l - 1, i, j)
     index: int = 0
+
+    @property
+    def wide(self) -> bool:
+        """Whether the formula needs the page's full width (a matrix form) rather than a
+        column beside the graph."""
+        return widest_line(self.latex) > LINE_EM
 
 
 @dataclass
@@ -115,6 +121,13 @@ def step_through(net: Network, X, y, loss: str = "sse", lr: float = 0.1,
                        loss_after, steps)
 
 
+def _stacked(general):
+    """The rule with each of its formulas on a line of its own (they sit in a narrow box)."""
+    if r",\quad " not in general:
+        return general
+    return r"\begin{gathered} " + general.replace(r",\quad ", r" \\ ") + r" \end{gathered}"
+
+
 def _nan_like(arrays):
     return [np.full(np.shape(a), np.nan) for a in arrays]
 
@@ -149,8 +162,9 @@ class _Builder:
             node_values, edge_values = None, [w.copy() for w in self.w_now]
         self.steps.append(Step(
             phase, kind, layer, unit, title,
-            r"\begin{gathered} " + render(self.tex) + r" \end{gathered}", render(self.txt),
-            general, values, node_values, edge_values, tuple(nodes), tuple(edges)))
+            r"\begin{gathered} " + self.tex.finish(render(self.tex)) + r" \end{gathered}",
+            render(self.txt),
+            _stacked(general), values, node_values, edge_values, tuple(nodes), tuple(edges)))
 
     def build(self):
         self.input_step()
@@ -180,7 +194,7 @@ class _Builder:
         W, b = net.weights[l - 1], net.biases[l - 1]
         a_prev, z, a = trace.activations[l - 1], trace.pre_activations[l - 1], trace.activations[l]
         act = get_activation(net.activations[l - 1])
-        general = (rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}, \quad "
+        general = (rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}},\quad "
                    rf"a^{{({l})}} = {act.latex.split(' = ')[0].replace('(z)', f'(z^{{({l})}})')}")
         name = "output layer" if l == self.L else f"hidden layer {l}"
         n_in, n_out = W.shape
@@ -212,9 +226,20 @@ class _Builder:
             return
 
         def render(f):
-            return (f.eq(f.v("z", l), f.mat(a_prev) + f.matmul() + f.mat(W)
-                         + (" + " + f.mat(b[None, :]) if net.use_bias else ""), f.mat(z))
-                    + f.newline() + f.eq(f.v("a", l), f.act(act.name, f.v("z", l)), f.mat(a)))
+            if not f.tex or W.shape[1] == 1:
+                return (f.eq(f.v("z", l), f.mat(a_prev) + f.matmul() + f.mat(W)
+                             + (f.then("+") + f.mat(b[None, :]) if net.use_bias else ""),
+                             f.mat(z))
+                        + f.newline()
+                        + f.eq(f.v("a", l), f.act(act.name, f.v("z", l)), f.mat(a)))
+            # Transposed, one row per neuron of the layer: row j is z_j's weighted sum.
+            t = r"^{\top}"
+            return (f.eq(f"(z^{{({l})}}){t}", f.mat(W.T) + f.then(r"\,") + f.mat(a_prev.T)
+                         + (f.then("+") + f.mat(b[:, None]) if net.use_bias else ""),
+                         f.mat(z.T))
+                    + f.newline()
+                    + f.eq(f"(a^{{({l})}}){t}", f.act(act.name, f"(z^{{({l})}}){t}"),
+                           f.mat(a.T)))
 
         self.a_known[l][:] = a[0]
         self.add("forward", "layer", l, None, f"{name}: z = aW + b, then a = f(z)", render,
@@ -287,7 +312,8 @@ class _Builder:
 
             def render(f):
                 if j is None:
-                    return f.eq(f.dL("a", l), f.mat(d) + f.matmul() + f.mat(W.T), f.mat(dL_da))
+                    return f.eq(f.dL("a", l), f.mat(d) + f.then(f.matmul().strip() or " ")
+                                + f.mat(W.T), f.mat(dL_da))
                 terms = [f.mul(W[j, k], d[0, k]) for k in range(W.shape[1])]
                 sym = [f.mul_sym(f.v("w", l + 1, j + 1, k + 1), f.v("delta", l + 1, k + 1))
                        for k in range(W.shape[1])]
@@ -332,7 +358,8 @@ class _Builder:
                 return f.eq(f.v("delta", l), f.frac(f.mat(a) + " - " + f.mat(self.y), str(n)),
                             f.mat(delta))
             general = (r"\delta^{(L)} = \frac{a^{(L)} - y}{N}"
-                       r"\quad\text{(the activation's derivative cancels against the loss's)}")
+                       r",\quad \text{(the activation's derivative}"
+                       r" \\ \text{cancels against the loss's)}")
         else:
             def render(f):
                 return f.eq(f.v("delta", l), f.jvp(f.mat(a), f.mat(dL_da)), f.mat(delta))
@@ -346,7 +373,8 @@ class _Builder:
         n_in = a_prev.shape[1]
         if j is None:
             def render(f):
-                return f.eq(f.dL("W", l), f.mat(a_prev.T) + f.matmul() + f.mat(delta), f.mat(dW))
+                return f.eq(f.dL("W", l), f.mat(a_prev.T) + f.then(f.matmul().strip() or " ")
+                            + f.mat(delta), f.mat(dW))
             self.grad_known[l - 1][:] = dW
             edges = [(l - 1, i, k) for i in range(n_in) for k in range(dW.shape[1])]
             self.add("backward", "grad_W", l, None, f"Weight gradients of W({l})", render,
@@ -392,12 +420,12 @@ class _Builder:
         if self.neuron:
             for j in range(W.shape[1]):
                 def render(f, j=j):
-                    lines = [f.eq(f.v("w", l, i + 1, j + 1) + f.arrow()
-                                  + f.update(W[i, j], lr, dW[i, j]), f.n(W1[i, j]))
+                    lines = [f.eq(f.v("w", l, i + 1, j + 1), f.update(W[i, j], lr, dW[i, j]),
+                                  f.n(W1[i, j]), rel="<-")
                              for i in range(W.shape[0])]
                     if bias:
-                        lines.append(f.eq(f.v("b", l, j + 1) + f.arrow()
-                                          + f.update(b[j], lr, db[j]), f.n(b1[j])))
+                        lines.append(f.eq(f.v("b", l, j + 1), f.update(b[j], lr, db[j]),
+                                          f.n(b1[j]), rel="<-"))
                     return f.newline().join(lines)
 
                 self.w_now[l - 1][:, j] = W1[:, j]
@@ -410,12 +438,12 @@ class _Builder:
             return
 
         def render(f):
-            line = f.eq(f.v("W", l) + f.arrow() + f.mat(W) + " - " + f.n(lr) + f.times()
-                        + f.mat(dW), f.mat(W1))
+            line = f.eq(f.v("W", l), f.mat(W) + f.then("-") + f.n(lr) + f.times() + f.mat(dW),
+                        f.mat(W1), rel="<-")
             if bias:
-                line += f.newline() + f.eq(f.v("b", l) + f.arrow() + f.mat(b[None, :]) + " - "
+                line += f.newline() + f.eq(f.v("b", l), f.mat(b[None, :]) + f.then("-")
                                            + f.n(lr) + f.times() + f.mat(db[None, :]),
-                                           f.mat(b1[None, :]))
+                                           f.mat(b1[None, :]), rel="<-")
             return line
 
         self.w_now[l - 1][:] = W1
@@ -428,8 +456,9 @@ class _Builder:
         before, after = self.grads.loss, self.loss_after
 
         def render(f):
-            return (f.eq(f.text("L before"), f.n(before)) + f.sep()
-                    + f.eq(f.text("L after"), f.n(after)) + f.sep()
+            gap = f.newline() if f.tex else f.sep()  # one per line on the page
+            return (f.eq(f.text("L before"), f.n(before)) + gap
+                    + f.eq(f.text("L after"), f.n(after)) + gap
                     + f.eq(f.text("change"), f.n(after - before)))
 
         self.add("update", "loss_after", None, None, "The loss before and after the update",

@@ -63,5 +63,5 @@ def test_mazur_neuron_step_shows_the_published_arithmetic():
     at = open_app({"preset": "worked_example"}, page="pages/feedforward.py")
     at.button(key="ff.next").click().run()
     latex = shown_latex(at)
-    assert r"= 0.05 \cdot 0.15 + 0.1 \cdot 0.2 + 0.35 \\ = 0.3775" in latex
+    assert r"&= 0.05 \cdot 0.15 + 0.1 \cdot 0.2 + 0.35 \\ &= 0.3775" in latex
     assert "0.59327" in latex

@@ -32,7 +32,7 @@ _run = threading.local()  # per script thread: is app.py's navigation around thi
 
 def run_app(pages) -> None:
     """Navigation, the shared sidebar and notices, then the chosen page (app.py's body)."""
-    st.set_page_config(page_title="Neural Network Playground", page_icon=":material/hub:",
+    st.set_page_config(page_title="Neural Network Playground", page_icon="🧠",
                        layout="wide")
     from ui import lesson  # imports ui.session; here, so ui.lesson may import this module's deps
 

@@ -150,7 +150,7 @@ def browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        pytest.fail(f"playwright is not installed ({exc}): pip install -r requirements.txt")
+        pytest.fail(f"playwright is not installed ({exc}): pip install -r requirements-dev.txt")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
