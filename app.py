@@ -14,6 +14,7 @@ def pages():
     return [
         st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:",
                 default=True),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("pages/network_graph.py", title="Network graph", icon=":material/hub:"),
         st.Page("pages/feedforward.py", title="Feedforward", icon=":material/arrow_forward:"),
         st.Page("pages/backprop.py", title="Backprop", icon=":material/arrow_back:"),

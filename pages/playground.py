@@ -54,7 +54,8 @@ with head[1].popover("Presets, pages", width="stretch", icon=":material/menu_boo
                         ("pages/feedforward.py", "Feedforward: one sample, step by step"),
                         ("pages/backprop.py", "Backprop: the chain rule, checked"),
                         ("pages/training.py", "Training: replay, compare learning rates"),
-                        ("pages/activations.py", "Activations: which one, and why")]:
+                        ("pages/activations.py", "Activations: which one, and why"),
+                        ("pages/lessons.py", "Lessons: the tutorial, step by step")]:
         st.page_link(path, label=label)
 
 

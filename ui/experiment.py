@@ -34,9 +34,13 @@ def run_app(pages) -> None:
     """Navigation, the shared sidebar and notices, then the chosen page (app.py's body)."""
     st.set_page_config(page_title="Neural Network Playground", page_icon="🧠",
                        layout="wide")
+    from ui import lesson  # imports ui.session; here, so ui.lesson may import this module's deps
+
     page = st.navigation(pages)
+    lesson.start(pages, page)  # ?lesson=NAME&step=K, and the page the lesson's step points to
     render_sidebar()
     show_notices()
+    lesson.panel()  # above every page while a lesson is open
     _run.in_app = True
     try:
         page.run()

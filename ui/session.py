@@ -13,6 +13,7 @@ import streamlit as st
 
 from nn_core.config import LIMITS, PRESETS, WIDGET_FIELDS, ExperimentConfig
 from nn_core.experiment import Experiment
+from ui import links
 
 SESSION_KEY = "experiment"
 NOTICES_KEY = "experiment_notices"
@@ -22,7 +23,9 @@ PREFIX = "cfg."  # every sidebar widget's key starts with this
 def session_experiment() -> Experiment:
     """Return this browser session's experiment, built from the URL on its first run."""
     if SESSION_KEY not in st.session_state:
-        config, notices = ExperimentConfig.from_query_params(st.query_params.to_dict())
+        params = {k: v for k, v in st.query_params.to_dict().items()
+                  if k not in links.LINK_PARAMS}  # lesson=, step=, hide=, lock=: ui.links
+        config, notices = ExperimentConfig.from_query_params(params)
         if config.dataset == "csv":
             notices.append("data: a link cannot carry uploaded data; upload the CSV again. "
                            "Showing the circle dataset meanwhile.")
@@ -86,7 +89,8 @@ def config_from_widgets(current: ExperimentConfig) -> ExperimentConfig:
 def on_sidebar_change():
     """Widget callback: validate the sidebar's config, apply it, write back what was kept."""
     exp = session_experiment()
-    add_notices(exp.apply(config_from_widgets(exp.config)))
+    new = links.enforce_locks(config_from_widgets(exp.config), exp.config)
+    add_notices(exp.apply(new))
     config_to_widgets(exp.config)
 
 
@@ -94,7 +98,7 @@ def apply_preset(name: str):
     """Switch the experiment to preset `name` (its data, network and training settings)."""
     exp = session_experiment()
     exp.uploaded_params = None
-    add_notices(exp.apply(PRESETS[name][1]))
+    add_notices(exp.apply(links.enforce_locks(PRESETS[name][1], exp.config)))
     exp.reset_network()
     config_to_widgets(exp.config)
 
@@ -104,5 +108,6 @@ def sync_url(config: ExperimentConfig):
     params = config.to_query_params()
     if params.get("data") == "csv":
         params.pop("data")  # uploaded data cannot travel in a link
+    params.update(links.url_params())  # the open lesson and step, hide= and lock=
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -15,6 +15,7 @@ from nn_core.config import (
     REG_RATES,
 )
 from nn_core.datasets import DATASET_NAMES, FEATURES, dataset_to_csv
+from ui import links
 from ui.script_download import numpy_script_button
 from ui.session import (
     PREFIX,
@@ -51,6 +52,8 @@ def render_sidebar():
     exp = session_experiment()
     with st.sidebar:
         sidebar_widgets(exp)
+        links.lock_caption()
+    links.apply_style()  # a teacher's link: hide= and lock=
     sync_url(exp.config)
 
 
@@ -113,7 +116,7 @@ def sidebar_widgets(exp):
                          key=_key("reg_rate"), **cb)
         st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"), **cb)
 
-    with st.expander("Files: your data and networks"):
+    with st.expander("Files: your data and networks", key="sidebar_files"):  # hide=files
         _files(exp)
     st.caption("The address bar always holds this experiment: copy it to share the same data "
                "and the same initial weights.")

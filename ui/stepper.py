@@ -49,7 +49,11 @@ def pick_sample(exp, prefix: str):
         y = np.clip(np.array(y, float), -MAX_INPUT, MAX_INPUT)
         return x, y, granularity, "typed input"
     n = len(X)
-    index = c2.number_input(f"Sample (1 to {n})", 1, n, 1, step=1, key=f"{prefix}.sample")
+    # The value lives in session state (no value= here), so a lesson step can choose the sample.
+    held = st.session_state.get(f"{prefix}.sample", 1)
+    if not isinstance(held, int) or not 1 <= held <= n:
+        st.session_state[f"{prefix}.sample"] = 1
+    index = c2.number_input(f"Sample (1 to {n})", 1, n, step=1, key=f"{prefix}.sample")
     index = int(min(max(int(index), 1), n)) - 1
     x, y = X[index], Y[index]
     return x, y, granularity, f"training sample {index + 1} of {n}"
