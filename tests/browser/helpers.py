@@ -62,6 +62,14 @@ def open_page(page, url: str, path: str = "", timeout_ms: int = DEFAULT_TIMEOUT_
     wait_for_app_idle(page, timeout_ms=timeout_ms)
 
 
+def open_sidebar(page) -> None:
+    """Expand the sidebar if this page starts with it collapsed (the Playground does)."""
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
+    page.locator('[data-testid="stSidebarNav"]').wait_for(state="visible", timeout=DEFAULT_TIMEOUT_MS)
+
+
 def assert_no_exception(page) -> None:
     """Fail if the page shows any Streamlit exception box (with its text, for the log)."""
     exceptions = page.locator('[data-testid="stException"]')

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    open_sidebar,
+    screenshot,
+    wait_for_app_idle,
+)
 
 
 def _upload(page, label, name, data, mime):
+    open_sidebar(page)  # the front page, the Playground, starts with it collapsed
     files = page.get_by_text("Files: your data and networks")
     files.click()
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)

@@ -20,7 +20,13 @@ import pytest
 from playwright.sync_api import expect
 
 from classroom import COOKIE, Classroom, free_port
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    open_sidebar,
+    screenshot,
+    wait_for_app_idle,
+)
 
 CSV_A = "".join(f"{i / 10:.1f},{(i * 7 % 11) / 5:.1f},{i % 2}\n" for i in range(30)).encode()
 CSV_B = "".join(f"{i / 4:.2f},{-i / 3:.3f},{(i * 5) % 9:.1f},{(i // 3) % 2}\n"
@@ -45,14 +51,6 @@ def rows(text: bytes) -> list:
         except ValueError:
             continue  # the header
     return sorted(out)
-
-
-def open_sidebar(page):
-    """Expand the sidebar if this page starts with it collapsed (the Playground does)."""
-    expand = page.locator('[data-testid="stExpandSidebarButton"]')
-    if expand.count() and expand.first.is_visible():
-        expand.first.click()
-    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible(timeout=30_000)
 
 
 def upload(page, name, data):
