@@ -9,11 +9,18 @@ import pytest
 from nn_core import train
 from nn_core.config import PRESETS
 from nn_core.experiment import Experiment
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    open_sidebar,
+    screenshot,
+    wait_for_app_idle,
+)
 
 
 def test_the_sidebar_script_downloads_and_prints_the_losses_of_train(app_url, page, tmp_path):
     open_page(page, app_url, "?preset=tutorial")
+    open_sidebar(page)  # the front page, the Playground, starts with it collapsed
     page.get_by_text("Files: your data and networks").click()
     wait_for_app_idle(page)
     button = page.get_by_role("button", name="Download as a NumPy script")
