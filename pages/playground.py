@@ -10,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.activations import HIDDEN_ACTIVATIONS
-from nn_core.config import LEARNING_RATES, LIMITS, PRESETS, REG_RATES
+from nn_core.config import LEARNING_RATES, LIMITS, PLAYGROUND_START, PRESETS, REG_RATES
 from nn_core.datasets import REGRESSION_SETS
 from ui import playground as pg
 from ui.experiment import apply_preset, get_experiment
+from ui.session import apply_config
 from ui.sidebar import DATASET_LABELS
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -46,6 +47,8 @@ head[0].markdown("**Neural Network Playground** · press Play and watch it learn
                  "on the deep-dive pages.")
 with head[1].popover("Presets, pages", width="stretch", icon=":material/menu_book:"):
     st.markdown("**Start from a preset**")
+    st.button("The Playground's start (circle, 500 points, 4-2 tanh)", key="preset_pg_start",
+              on_click=lambda: (pg.stop(), apply_config(PLAYGROUND_START)), width="stretch")
     for name, (label, _) in PRESETS.items():
         st.button(label, key=f"preset_{name}", on_click=lambda n=name: (pg.stop(), apply_preset(n)),
                   width="stretch")
@@ -107,8 +110,10 @@ _sync("pg_task", "regression" if c.dataset in REGRESSION_SETS else "classificati
 
 def _task_changed():
     regression = ss["pg_task"] == "regression"
+    # Classification as the Playground starts it: a sigmoid output and its cross-entropy.
     pg.set_config(exp, dataset="plane" if regression else "circle",
-                  output_activation="tanh" if regression else "sigmoid", loss="mse")
+                  output_activation="tanh" if regression else "sigmoid",
+                  loss="mse" if regression else PLAYGROUND_START.loss)
 
 
 bar[8].selectbox("Problem type", ["classification", "regression"], key="pg_task",

@@ -78,6 +78,7 @@ def shown_epoch(exp) -> int:
 def stop(message=None, kind="info"):
     st.session_state["pg.playing"] = False
     st.session_state.pop("pg.frames", None)
+    st.session_state.pop("pg.shown", None)
     st.session_state["pg.rerun_app"] = True  # the Play button and any message are outside
     if message:
         st.session_state["pg.message"] = (kind, message)
@@ -153,9 +154,13 @@ def on_play():
 
 
 def pause(exp, epoch):
-    """Stop playing with the network at `epoch` (the one on screen), or where it is."""
-    if epoch is not None:
-        player(exp).rewind(exp, int(epoch))
+    """Stop playing with the network at `epoch` (the one on screen) or, not knowing it, at
+    the last epoch the stage reported on screen (else where the chunk on screen started)."""
+    if epoch is None:
+        epoch = st.session_state.get("pg.shown")
+    if epoch is None:
+        epoch = shown_epoch(exp)
+    player(exp).rewind(exp, int(epoch))
     stop()
 
 
@@ -194,20 +199,47 @@ def trigger(name, key=STAGE_KEY):
     return state.get(name) if hasattr(state, "get") else getattr(state, name, None)
 
 
+def _epoch_in(value, name):
+    """Return value[name] if it is an epoch number (a click's message), else None."""
+    v = value.get(name) if isinstance(value, dict) else None
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+
+
 def on_need():
     value = trigger("need")
     exp = _exp()
     if is_playing() and isinstance(value, dict):
+        shown = _epoch_in(value, "shown")
+        if shown is not None:
+            st.session_state["pg.shown"] = shown
         play_chunk(exp)
 
 
+# The pages a click on a link may open from the stage's Pause (url path -> script).
+PAGE_FILES = {p.stem: f"pages/{p.name}" for p in (HERE.parent / "pages").glob("*.py")
+              if p.stem != "playground"}
+
+
 def on_pause():
+    """The stage's Pause: with the epoch on screen, then maybe a Step or another page."""
     value = trigger("pause")
     exp = _exp()
-    epoch = value.get("epoch") if isinstance(value, dict) else None
     if is_playing():
-        pause(exp, epoch if isinstance(epoch, (int, float)) else None)
+        pause(exp, _epoch_in(value, "epoch"))
+    then = value.get("then") if isinstance(value, dict) else None
+    go = value.get("go") if isinstance(value, dict) else None
+    if then == "step":
+        on_step()
+    elif isinstance(go, str) and go.rstrip("/").rsplit("/", 1)[-1] in PAGE_FILES:
+        st.session_state["pg.goto"] = PAGE_FILES[go.rstrip("/").rsplit("/", 1)[-1]]
     st.session_state["pg.rerun_app"] = True  # the Play button's label lives outside the stage
+
+
+def leave():
+    """Another page is opening while this session plays (a way the stage could not see, like
+    the browser's Back button): stop at the last epoch the stage said was on screen."""
+    if is_playing():
+        pause(_exp(), None)
 
 
 def valid_selection(exp, sel) -> dict | None:
@@ -384,6 +416,10 @@ def stage_fragment(_exp_at_start=None):
     exp = _exp()
     draw_stage(exp, show_test=ss.get("pg_show_test", False),
                discretize=ss.get("pg_discretize", False))
+    goto = ss.pop("pg.goto", None)
+    if goto:
+        ss.pop("pg.rerun_app", None)
+        st.switch_page(goto)  # a link clicked while playing, now paused at the epoch shown
     if ss.pop("pg.rerun_app", False):
         st.rerun()  # Pause, a selection or a stop changes the top bar too
     cols = st.columns([1.1, 1.1, 2.6, 1.6], vertical_alignment="center")
