@@ -258,3 +258,51 @@ def test_presets_are_one_click_away():
     assert experiment(at).config.dataset == "spiral" and not at.exception
     at.button(key="preset_pg_start").click().run()
     assert experiment(at).config == PLAYGROUND_START and experiment(at).history is None
+
+
+def _stage(at) -> dict:
+    """The data the stage was given (what the browser draws and lets the user click)."""
+    import json
+    return json.loads(next(b.proto.json for b in at.get("bidi_component")
+                           if b.proto.component_name == "nnpg_stage"))
+
+
+def test_a_teachers_link_hides_and_locks_the_playgrounds_own_controls():
+    at = open_app({"hide": "lr,noise,preset", "lock": "batch,hidden,acts,data,features"})
+    assert not at.exception
+    css = "\n".join(h.proto.body for h in at.get("html") if "st-key-" in h.proto.body)
+    hide_rule = next(r for r in css.splitlines() if "display: none" in r)
+    lock_rule = next(r for r in css.splitlines() if "pointer-events: none" in r)
+    for key in ("pg_lr", "pg_noise"):
+        assert f'[class~="st-key-{key}"]' in hide_rule, key
+    assert '[class*="st-key-preset_"]' in hide_rule  # the Playground's preset buttons
+    for key in ("pg_batch", "pg_act", "pg_task", "pg_sets", "pg_layers_more"):
+        assert f'[class~="st-key-{key}"]' in lock_rule, key
+    assert '[class*="st-key-pg_more-"]' in lock_rule
+    # locked controls are disabled, the others are not
+    assert at.select_slider(key="pg_batch").disabled and at.selectbox(key="pg_act").disabled
+    assert at.selectbox(key="pg_task").disabled and at.button(key="pg_more.0").disabled
+    assert at.button(key="pg_layers_more").disabled
+    assert not at.selectbox(key="pg_reg").disabled and not at.slider(key="pg_ratio").disabled
+    # the stage offers no feature switches and no point editing
+    stage = _stage(at)
+    assert stage["all_features"] == [] and stage["edit_hint"] == ""
+    assert not [b for b in at.button if b.key and b.key.startswith("preset_")]  # hidden
+    # what is not locked still changes; a preset keeps what is locked (the server enforces it)
+    at = open_app({"lock": "batch,hidden,data"})
+    at.selectbox(key="pg_reg").set_value("l2").run()
+    assert experiment(at).config.regularization == "l2"
+    before = experiment(at).config
+    at.button(key="preset_spiral").click().run()
+    after = experiment(at).config
+    assert after.batch_size == before.batch_size and after.hidden == before.hidden
+    assert after.dataset == before.dataset and after.optimizer == "adam"
+
+
+def test_without_a_link_every_playground_control_is_enabled():
+    at = open_app()
+    for box in at.selectbox:
+        if box.key and box.key.startswith("pg_"):
+            assert not box.disabled, box.key
+    stage = _stage(at)
+    assert len(stage["all_features"]) == 7 and stage["edit_hint"]

@@ -19,6 +19,7 @@ from nn_core.datasets import DATASET_NAMES, FEATURES, REGRESSION_SETS, make_data
 from nn_core.experiment import Experiment
 from nn_core.own_data import OwnPoints
 from nn_core.playback import Player
+from ui import links
 from viz import playground as pv
 
 HERE = Path(__file__).resolve().parent
@@ -279,7 +280,7 @@ def on_pick():
 def on_feature():
     name = trigger("feature")
     exp = _exp()
-    if name not in FEATURES:
+    if name not in FEATURES or not features_switchable():
         return
     feats = [f for f in exp.config.features if f != name]
     if name not in exp.config.features:
@@ -301,7 +302,15 @@ def on_plane():
     edit_point(_exp(), x1, x2, st.session_state.get("pg.click", "add 1"))
 
 
+def features_switchable() -> bool:
+    """Whether the stage offers every feature to switch on and off (a link may fix them)."""
+    return not (links.is_locked("features") or links.is_hidden("features"))
+
+
 def can_edit_points(exp) -> bool:
+    """Whether clicks on the plane may add and erase points (not when a link fixed the data)."""
+    if links.is_locked("dataset", "n_points", "noise", "train_ratio", "data_seed"):
+        return False
     return exp.own is not None or (exp.config.dataset in PICKER_SETS
                                    and exp.config.dataset not in REGRESSION_SETS)
 
@@ -339,7 +348,7 @@ def set_config(exp, **changes):
 
     if is_playing():
         pause(exp, None)
-    add_notices(exp.apply(replace(exp.config, **changes)))
+    add_notices(exp.apply(links.enforce_locks(replace(exp.config, **changes), exp.config)))
     config_to_widgets(exp.config)
     st.session_state.pop("pg.grid", None)
     st.session_state["pg.rerun_app"] = True  # from the stage: the URL and the bar follow
@@ -378,7 +387,8 @@ def stage_data(exp, *, show_test: bool, discretize: bool, height: int = STAGE_HE
         "height": height,
         "sizes": list(exp.net.layer_sizes),
         "inputs": list(exp.dataset.feature_names),
-        "all_features": list(FEATURES) if generated and plane is not None else [],
+        "all_features": (list(FEATURES) if generated and plane is not None
+                         and features_switchable() else []),
         "feature_pics": pv.feature_pictures(plane.domain, step) if plane is not None else {},
         "thumb": pv.GRID // step, "grid": pv.GRID, "shades": pv.SHADES,
         "palettes": {"hidden": pv.b64(pv.diverging_palette()), "output": pv.b64(col.palette())},

@@ -220,3 +220,20 @@ def test_small_screens_and_1024_while_playing(app_url, page):
         assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= width  # nothing off-screen
         screenshot(page, f"playground_{width}x{height}_paused", full_page=False)
         assert_no_exception(page)
+
+
+def test_a_teachers_link_hides_and_locks_the_top_bar_and_data_controls(app_url, page):
+    _open(page, app_url + "/?hide=lr,preset&lock=batch,data")
+    assert page.locator(".st-key-pg_lr").count() == 1
+    assert not page.locator(".st-key-pg_lr").is_visible()  # hidden
+    assert page.locator(".st-key-pg_act").is_visible()  # not named: untouched
+    for key in ("pg_batch", "pg_sets", "pg_task"):  # locked: shown, greyed, not clickable
+        box = page.locator(f".st-key-{key}").first
+        assert box.is_visible(), key
+        assert box.evaluate("(e) => getComputedStyle(e).pointerEvents") == "none", key
+    page.get_by_role("button", name=re.compile("Presets, pages")).click()
+    assert page.locator(".st-key-preset_spiral").count() == 0  # presets hidden
+    assert not page.get_by_text("Start from a preset").count()
+    assert page.get_by_role("link", name=re.compile("Feedforward: one sample")).is_visible()
+    screenshot(page, "playground_1400x900_teacher_link", full_page=False)
+    assert_no_exception(page)
