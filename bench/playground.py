@@ -4,8 +4,12 @@ Starts the real server (`streamlit run app.py`), opens the Playground in headles
 presses Play and lets it play for --seconds; meanwhile it reads the server process's CPU time
 (/proc) and counts the bytes the server sends over its websocket (Playwright sees every
 frame), and the browser counts the epochs it shows. Medians over --repeats runs per network:
-TensorFlow Playground's default ([4, 2] on the circle), its largest (six layers of eight)
-and ours (six layers of 16, all seven features).
+the front page as a student opens it (TensorFlow Playground's default [4, 2] on the circle,
+500 points), TF Playground's largest (six layers of eight) and ours (six layers of 16, all
+seven features). The server's CPU per epoch does not depend on how fast a busy machine's
+browser shows them, so the CPU per second of play at full speed (ui.playground.FPS epochs a
+second) and the students one core serves playing at once are printed from it; the epochs
+and redraws per second are wall-clock figures, meaningful on a quiet machine only.
 
     python3 bench/playground.py [--seconds 6] [--repeats 3]
 """
@@ -26,11 +30,14 @@ from tests.browser.conftest import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.browser.helpers import wait_for_app_idle  # noqa: E402
 
 NETWORKS = {
-    "TF default [4, 2]": "",
-    "6 layers of 8": "hidden=8,8,8,8,8,8&acts=tanh",
-    "largest: 6 x 16, 7 features": ("hidden=16,16,16,16,16,16&acts=tanh&features="
-                                    "x1,x2,x1^2,x2^2,x1*x2,sin_x1,sin_x2"),
+    # the front page as a student opens it (nn_core.config.PLAYGROUND_START: TF Playground's
+    # default network and 500 points, cross-entropy)
+    "default: the front page [4, 2]": "",
+    "6 layers of 8 (TFP's largest)": "points=500&loss=bce&hidden=8,8,8,8,8,8&acts=tanh",
+    "largest: 6 x 16, 7 features": ("points=500&loss=bce&hidden=16,16,16,16,16,16&acts=tanh"
+                                    "&features=x1,x2,x1^2,x2^2,x1*x2,sin_x1,sin_x2"),
 }
+BUDGET = 0.1  # s of server CPU per second of play (DESIGN.md)
 _STAGE = "Object.values(window.__nnpg.stages)[0]"
 _SHOWN = (f"() => [{_STAGE}.frames[{_STAGE}.idx].e, window.__nnpg.redraws, window.__nnpg.drawMs, "
           f"{_STAGE}.frames[{_STAGE}.frames.length - 1].e]")
@@ -77,6 +84,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
+    from ui.playground import FPS
+
     server = Server()
     try:
         with sync_playwright() as pw:
@@ -86,16 +95,23 @@ def main(argv=None):
             time.sleep(2.0)
             idle = (server.cpu() - idle0) / (time.monotonic() - t0)
             print(f"server CPU while idle: {idle:.3f} s/s")
-            print(f"{'network':30s} {'server CPU s / s of play':>25s} {'kB/s sent':>10s} "
+            print(f"{'network':32s} {'server CPU s / s of play':>25s} {'kB/s sent':>10s} "
                   f"{'epochs shown/s':>15s} {'redraws/s':>10s} {'ms/redraw':>10s} "
-                  f"{'server ms/epoch':>16s}")
+                  f"{'server ms/epoch':>16s} {f'CPU s/s at {FPS}/s':>16s} "
+                  f"{'players/core':>13s}")
             for name, query in NETWORKS.items():
                 runs = [play_once(browser, server, query, args.seconds)
                         for _ in range(args.repeats)]
                 cpu, kb, eps, rps, ms, per = (statistics.median(r[k] for r in runs)
                                               for k in range(6))
-                print(f"{name:30s} {cpu:25.3f} {kb:10.0f} {eps:15.1f} {rps:10.1f} {ms:10.1f} "
-                      f"{per:16.2f}")
+                # At full speed (FPS epochs a second, what a quiet machine shows): the server's
+                # CPU per second of play, and how many students playing at once fill a core.
+                full = per * FPS / 1000
+                print(f"{name:32s} {cpu:25.3f} {kb:10.0f} {eps:15.1f} {rps:10.1f} {ms:10.1f} "
+                      f"{per:16.2f} {full:16.3f} {1 / max(full, 1e-9):13.1f}")
+            print(f"players/core: students pressing Play at once that one core serves at full "
+                  f"speed ({FPS} epochs/s each); at the budget of {BUDGET} s of CPU per second "
+                  f"of play it would be {1 / BUDGET:.0f}.")
             browser.close()
     finally:
         server.stop()

@@ -35,6 +35,10 @@ st.html("""<style>
   .st-key-pg_layers [data-testid="stColumn"] [data-testid="stColumn"] { min-width: 0 !important;
     flex: 1 1 0 !important; }
   [data-testid="stColumn"]:has(.st-key-pg_data) { order: 2; }
+  /* "Classification" needs a row of its own; the headings belong beside the stage's wide
+     layout, not above its +/- buttons */
+  .st-key-pg_topbar [data-testid="stColumn"]:has(.st-key-pg_task) { min-width: 100% !important; }
+  .st-key-pg_layers [data-testid="stColumn"]:has([class*="st-key-pg_head_"]) { display: none; }
 }
 .pg-epoch { line-height: 1.15; }
 .pg-epoch-label { font-size: 0.8rem; color: #666; display: block; }
@@ -167,7 +171,7 @@ with main:
     slot = 0.70 / (n_hidden + 2)
     row = st.container(key="pg_layers").columns([slot] * (n_hidden + 2) + [0.30],
                                                 vertical_alignment="bottom")
-    row[0].markdown("**FEATURES**")
+    row[0].container(key="pg_head_features").markdown("**FEATURES**")
     for k, width in enumerate(c.hidden):
         with row[k + 1]:
             b1, b2 = st.columns(2, gap="small")
@@ -193,5 +197,5 @@ with main:
                   on_click=lambda: pg.set_config(exp, hidden=exp.config.hidden + (
                       exp.config.hidden[-1] if exp.config.hidden else 4,)))
         st.caption(f"{n_hidden} hidden layer{'s' * (n_hidden != 1)}")
-    row[-1].markdown("**OUTPUT**")
+    row[-1].container(key="pg_head_output").markdown("**OUTPUT**")
     pg.stage_fragment(exp)
