@@ -56,11 +56,11 @@ def play_once(browser, server, query, seconds):
     page.on("websocket", on_ws)
     page.goto(f"http://127.0.0.1:{server.port}/?{query}")
     wait_for_app_idle(page)
-    page.wait_for_function(f"() => window.__nnpg && {_STAGE} && {_STAGE}.g", timeout=60_000)
+    page.wait_for_function(f"() => window.__nnpg && {_STAGE} && {_STAGE}.g", timeout=240_000)
     page.locator(".st-key-pg_play button:visible").first.click()
     # measure in steady play, after the first chunk has arrived
     page.wait_for_function(f"() => {_STAGE}.playing && {_STAGE}.frames[{_STAGE}.idx].e > 3",
-                           timeout=60_000)
+                           timeout=240_000)
     # Playwright's sync API hands over websocket events during its own calls: evaluate first
     e0, r0, ms0, q0 = page.evaluate(_SHOWN)
     cpu0, bytes0, t0 = server.cpu(), sent[0], time.monotonic()
