@@ -33,12 +33,16 @@ NETWORKS = {
     # the front page as a student opens it (nn_core.config.PLAYGROUND_START: TF Playground's
     # default network and 500 points, cross-entropy)
     "default: the front page [4, 2]": "",
+    # the same network on the app-wide defaults (200 points, MSE), a reference in the same run
+    "ref: [4, 2], 200 points, MSE": "preset=playground",
     "6 layers of 8 (TFP's largest)": "points=500&loss=bce&hidden=8,8,8,8,8,8&acts=tanh",
     "largest: 6 x 16, 7 features": ("points=500&loss=bce&hidden=16,16,16,16,16,16&acts=tanh"
                                     "&features=x1,x2,x1^2,x2^2,x1*x2,sin_x1,sin_x2"),
 }
 BUDGET = 0.1  # s of server CPU per second of play (DESIGN.md)
-_STAGE = "Object.values(window.__nnpg.stages)[0]"
+# The stage on the page now (a notice on the first run can make Streamlit mount it afresh).
+_STAGE = ("Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)"
+          ".pop()")
 _SHOWN = (f"() => [{_STAGE}.frames[{_STAGE}.idx].e, window.__nnpg.redraws, window.__nnpg.drawMs, "
           f"{_STAGE}.frames[{_STAGE}.frames.length - 1].e]")
 

@@ -18,7 +18,9 @@ from tests.browser.helpers import (
 )
 
 # The stage's state, kept by ui/playground_stage.js on window.__nnpg.
-_STAGE = "Object.values(window.__nnpg.stages)[0]"
+# The stage on the page now (a notice on the first run can make Streamlit mount it afresh).
+_STAGE = ("Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)"
+          ".pop()")
 _SHOWN = f"""() => {{ const s = {_STAGE}, f = s.frames[s.idx];
   return {{epoch: f.e, w: f.w, o: f.o || '', redraws: window.__nnpg.redraws,
           counter: document.querySelector('.pg-epoch-value').textContent,
@@ -143,7 +145,7 @@ def test_leaving_mid_play_opens_the_other_page_on_the_epoch_shown(app_url, page,
     open_sidebar(page)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Playground").first.click()
     wait_for_app_idle(page)
-    live = "Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)[0]"
+    live = _STAGE
     for _ in range(300):  # bounded: 30 s
         if page.evaluate(f"() => !!({live} && {live}.g && !{live}.playing)"):
             break
