@@ -335,11 +335,14 @@ PRESETS = {
 DEFAULT_PRESET = "playground"
 
 # Where the Playground starts when it is opened without an experiment in its link (the app's
-# front page): ExperimentConfig() but for TensorFlow Playground's own 500 points (250 to train:
-# 25 updates an epoch at batch 10, where 200 points give 10) and binary cross-entropy, the loss
-# of a sigmoid output (MSE's gradient shrinks by sigmoid' <= 1/4 and vanishes when the output
-# saturates). Pressing Play, the circle is learnt (97% test accuracy) in 50-110 epochs over
-# seeds 0-5, 1-3 s of play, where ExperimentConfig() needs 290 to more than 600. Every other
-# page, preset and link keeps ExperimentConfig(); a link to this start carries the difference.
-PLAYGROUND_START = ExperimentConfig(n_points=500, loss="bce")
+# front page): ExperimentConfig() but for binary cross-entropy, the loss of a sigmoid output
+# (MSE's gradient shrinks by sigmoid' <= 1/4 and vanishes where the output saturates), and 300
+# points (150 to train: 15 updates an epoch at batch 10, where 200 points give 10). Pressing
+# Play, the circle is learnt (97% test accuracy) in 110-145 epochs over seeds 0-5, about 3 s of
+# play, where ExperimentConfig() needs 290 to more than 600. TF Playground's 500 points learn
+# it in 50-110 epochs but cost the server 1.85x the defaults' CPU per epoch (bench/playground.py),
+# over the Playground's budget on a busy machine; 300 points cost about 1.4x, the same CPU to
+# learn the circle. Every other page, preset and link keeps ExperimentConfig(); a link to this
+# start carries the difference.
+PLAYGROUND_START = ExperimentConfig(n_points=300, loss="bce")
 

@@ -53,7 +53,7 @@ head[0].markdown("**Neural Network Playground** · press Play and watch it learn
 with head[1].popover("Presets, pages", width="stretch", icon=":material/menu_book:"):
     if not links.is_hidden("preset"):  # a teacher's link may hide the presets
         st.markdown("**Start from a preset**")
-        st.button("The Playground's start (circle, 500 points, 4-2 tanh)", key="preset_pg_start",
+        st.button("The Playground's start (circle, 300 points, 4-2 tanh)", key="preset_pg_start",
                   on_click=lambda: (pg.stop(), apply_config(PLAYGROUND_START)), width="stretch")
         for name, (label, _) in PRESETS.items():
             st.button(label, key=f"preset_{name}", width="stretch",

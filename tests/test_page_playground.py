@@ -42,7 +42,7 @@ def test_the_app_opens_on_the_playground_paused_at_epoch_zero():
 def test_the_front_page_starts_at_the_playgrounds_start_and_says_so_in_the_url():
     at = open_app()
     assert experiment(at).config == PLAYGROUND_START
-    assert at.query_params == {"points": "500", "loss": "bce"}  # a link to it carries it
+    assert at.query_params == {"points": "300", "loss": "bce"}  # a link to it carries it
     # A link with an experiment in it, or a lesson, starts where it says (defaults elsewhere).
     assert experiment(open_app({"lr": "0.03"})).config == ExperimentConfig()
     assert experiment(open_app({"preset": "playground"})).config == ExperimentConfig()
@@ -51,16 +51,16 @@ def test_the_front_page_starts_at_the_playgrounds_start_and_says_so_in_the_url()
 
 
 def test_the_playgrounds_start_learns_the_circle_within_seconds_of_play():
-    """A student pressing Play must see it learn: 97% test accuracy on the circle within 110
-    epochs (under 3 s at ui.playground.FPS) for seeds 0-2, where the app-wide defaults are
-    still near chance at that epoch."""
+    """A student pressing Play must see it learn: 97% test accuracy on the circle within 150
+    epochs (under 4 s at ui.playground.FPS) for seeds 0-2, where the app-wide defaults are
+    still far from it at that epoch."""
     def accuracy_at(config, epochs):
         exp = Experiment(config)
         exp.continue_training(epochs)
         return exp.history.test_accuracy_list[-1]
     for seed in range(3):
-        assert accuracy_at(replace(PLAYGROUND_START, seed=seed), 110) >= 0.97, seed
-    assert accuracy_at(ExperimentConfig(), 110) < 0.8
+        assert accuracy_at(replace(PLAYGROUND_START, seed=seed), 150) >= 0.97, seed
+    assert accuracy_at(ExperimentConfig(), 150) < 0.8
 
 
 def _trained_to(epoch):

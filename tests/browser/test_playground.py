@@ -18,9 +18,10 @@ from tests.browser.helpers import (
 )
 
 # The stage's state, kept by ui/playground_stage.js on window.__nnpg.
-# The stage on the page now (a notice on the first run can make Streamlit mount it afresh).
-_STAGE = ("Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)"
-          ".pop()")
+# The stage on the page now (a notice on the first run can make Streamlit mount it afresh);
+# while none is, an empty stand-in, so that a wait's condition is false rather than an error.
+_STAGE = ("(Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)"
+          ".pop() || {frames: [{}], idx: 0})")
 _SHOWN = f"""() => {{ const s = {_STAGE}, f = s.frames[s.idx];
   return {{epoch: f.e, w: f.w, o: f.o || '', redraws: window.__nnpg.redraws,
           counter: document.querySelector('.pg-epoch-value').textContent,
