@@ -61,3 +61,39 @@ def test_the_replay_is_what_validation_would_give(preset):
         fig = replay_figure(exp.history, exp.net, exp.plane, exp.y_train, exp.y_test,
                             animate=animate, input_names=exp.dataset.feature_names)
         assert as_sent(fig) == validated(fig)
+
+
+def test_the_learning_rate_picture_is_what_validation_would_give():
+    from nn_core.lr_picture import line_picture
+    from viz.learning_rate import line_figure
+
+    net = NETS[1]
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    for extra in ([], [1.0], [0.5, 2.0]):
+        picture = line_picture(net, X, y, "sse", extra_lrs=extra)
+        for steps in (0, 3, 8):
+            fig = line_figure(picture, steps)
+            assert as_sent(fig) == validated(fig)
+
+
+def test_a_prebuilt_figure_sends_its_dict_and_becomes_a_figure_on_demand():
+    import copy
+    import pickle
+
+    from viz.unchecked import Prebuilt, prebuilt
+
+    x = np.linspace(0, 1, 5)
+    fig = prebuilt([dict(type="scatter", x=x, y=[1, 2, 3, 4, 5], mode="lines")],
+                   dict(height=300, template="plotly_white"))
+    sent = as_sent(fig)
+    assert sent == validated(fig)
+    assert sent["data"][0]["x"]["dtype"] == "f8"  # NumPy arrays go out as base64, as Plotly's
+    for copied in (pickle.loads(pickle.dumps(fig)), copy.deepcopy(fig)):
+        assert isinstance(copied, Prebuilt) and as_sent(copied) == sent
+    # Asked for its parts, it is a Plotly figure: the builder's arrays, updates that show.
+    np.testing.assert_array_equal(fig.data[0].x, x)
+    fig.update_layout(height=500)
+    assert as_sent(fig)["layout"]["height"] == 500
+    assert as_sent(fig)["data"] == sent["data"]
+    assert as_sent(pickle.loads(pickle.dumps(fig)))["layout"]["height"] == 500

@@ -38,7 +38,7 @@ from viz.network_graph import (
     node_names,
     node_positions,
 )
-from viz.unchecked import figure
+from viz.unchecked import fresh, prebuilt
 
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
@@ -51,7 +51,7 @@ def b64(a) -> dict:
     Handing the encoded form skips that and is exactly what travels to the browser anyway.
     """
     a = np.ascontiguousarray(a)
-    spec = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode()}
+    spec = {"dtype": _DTYPES[a.dtype.str[1:]], "bdata": base64.b64encode(a.tobytes()).decode()}
     if a.ndim == 2:
         spec["shape"] = f"{a.shape[0]}, {a.shape[1]}"
     # plotly.js caches the decoded array on the spec as _inputArray, and an animation frame
@@ -68,7 +68,7 @@ def unb64(spec) -> np.ndarray:
     return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
 
 
-_DTYPES = {"float32": "f4", "float64": "f8", "uint8": "u1", "int32": "i4"}
+_DTYPES = {"f4": "f4", "f8": "f8", "u1": "u1", "i4": "i4"}  # NumPy's dtype.str, less the byte order
 
 
 # ---------- the network graph: viz.network_graph's pieces as typed arrays
@@ -190,13 +190,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                  if history.test_loss is not None else None)
 
     has_plane = plane is not None
-    specs = [[{}, {}], [{"colspan": 2}, None]] if has_plane else [[{}], [{}]]
-    layout = make_subplots(
-        rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
-        vertical_spacing=0.1, horizontal_spacing=0.06,
-        subplot_titles=([GRAPH_TITLE, "Output over the input plane"]
-                        if has_plane else [GRAPH_TITLE])
-        + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
+    layout = _grid_layout(has_plane)
     loss_axes = ("x3", "y3") if has_plane else ("x2", "y2")
 
     def moving(snap, full=False):
@@ -262,9 +256,24 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
-    # Built from the arrays and dicts above: Plotly's validation of every frame's traces was
-    # most of the figure's cost (viz/unchecked.py).
-    return figure(**fig)
+    # Handed over as built, plain dicts: Plotly's validation and object model of every frame's
+    # traces cost more than computing them (viz/unchecked.py).
+    return prebuilt(**fig, encoded=True)  # every array went through b64 above
+
+
+def _grid_layout(has_plane: bool) -> dict:
+    """The panels' axes and titles (make_subplots' layout; the same for every replay)."""
+    def grid():
+        specs = [[{}, {}], [{"colspan": 2}, None]] if has_plane else [[{}], [{}]]
+        layout = make_subplots(
+            rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
+            vertical_spacing=0.1, horizontal_spacing=0.06,
+            subplot_titles=([GRAPH_TITLE, "Output over the input plane"]
+                            if has_plane else [GRAPH_TITLE])
+            + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
+        layout.pop("template")  # Plotly's default; _base_layout names the replay's
+        return layout
+    return fresh(("replay_grid", has_plane), grid)
 
 
 def _caption(history, epoch):
@@ -327,11 +336,11 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
     )
     if has_plane:
         d = plane.domain
-        layout["xaxis2"] = dict(range=list(d), constrain="domain", title=None)
+        layout["xaxis2"] = dict(range=list(d), constrain="domain")
         layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
     xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
-    layout[xa] = dict(title=None, range=[0, float(epochs[-1]) or 1])
-    layout[ya] = dict(type="log", title=None)
+    layout[xa] = dict(range=[0, float(epochs[-1]) or 1])
+    layout[ya] = dict(type="log")
     return layout
 
 
