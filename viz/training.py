@@ -30,9 +30,11 @@ from viz.colors import (
 )
 from viz.network_graph import (
     EDGE_GROUPS,
+    WIDTHS,
+    _segments,
     bias_rings,
     edge_ends,
-    edge_segments,
+    edge_style,
     input_name_annotations,
     node_biases,
     node_names,
@@ -84,16 +86,27 @@ def _edge_traces(sizes, ends, weights, w_ref, full=True):
     is left out: one trace less to send and validate in every frame.
     """
     traces = []
-    for (x, y), (sign, _, colour, lw, name) in zip(edge_segments(sizes, weights, ref=w_ref, ends=ends),
-                                                   EDGE_GROUPS):
-        if sign == 0:
-            continue
+    for (x, y), (_, _, colour, lw, name) in zip(_grouped_segments(ends, weights, w_ref),
+                                                EDGE_GROUPS):
         trace = dict(type="scatter", x=b64(x), y=b64(y))
         if full:
             trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
                          showlegend=False, name=name, xaxis="x", yaxis="y")
         traces.append(trace)
     return traces
+
+
+def _grouped_segments(ends, weights, w_ref):
+    """edge_segments' (x, y) per EDGE_GROUPS entry but the last ("unknown"), in one pass:
+    the edges ordered by group (stably, so each group's order is edge_segments'), one array
+    of segments, cut per group."""
+    sign, bucket = edge_style(weights, w_ref)
+    known = sign != 0
+    group = (np.where(sign > 0, 0, len(WIDTHS)) + bucket)[known]  # EDGE_GROUPS' order: + first
+    order = np.argsort(group, kind="stable")
+    x, y = _segments(ends[known][order])
+    cuts = 3 * np.cumsum(np.bincount(group, minlength=2 * len(WIDTHS)))
+    return [(x[a:b], y[a:b]) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
 
 
 def _node_trace(sizes, biases, ring_ref, node_px, names, full=True):
@@ -283,11 +296,12 @@ def _caption(history, epoch):
         if history.initial_test_loss is not None:
             text += f" · test loss {history.initial_test_loss:.4g}"
         return text
-    text = f"<b>Epoch {epoch}</b> · train loss {history.loss[i]:.4g}"
-    if history.test_loss is not None:
-        text += f" · test loss {history.test_loss[i]:.4g}"
-    if history.accuracy is not None:
-        text += f" · train accuracy {100 * history.accuracy[i]:.1f}%"
+    # The lists, not the History's array views: one caption per frame, each view a copy.
+    text = f"<b>Epoch {epoch}</b> · train loss {float(history.loss_list[i]):.4g}"
+    if history.test_loss_list:
+        text += f" · test loss {float(history.test_loss_list[i]):.4g}"
+    if history.accuracy_list:
+        text += f" · train accuracy {100 * float(history.accuracy_list[i]):.1f}%"
     return text
 
 
@@ -368,17 +382,15 @@ def _controls(frames):
 def grad_norm_figure(history, height=300) -> go.Figure:
     """Return the L2 norm of each layer's dL/dW per epoch (log scale): vanishing shows here."""
     norms = history.grad_norms
-    fig = go.Figure()
-    for l in range(norms.shape[1] if norms.ndim == 2 else 0):
-        fig.add_scatter(x=history.epochs, y=norms[:, l], mode="lines", name=f"layer {l + 1} W",
-                        hovertemplate=f"layer {l + 1}, " + "epoch %{x}: |dL/dW| %{y:.3g}"
-                                      "<extra></extra>")
-    fig.update_layout(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
-                      title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
-                      legend=dict(orientation="h", y=-0.25), font=dict(size=13))
-    fig.update_yaxes(type="log")
-    fig.update_xaxes(title=dict(text="epoch", standoff=2))
-    return fig
+    data = [dict(type="scatter", x=history.epochs, y=norms[:, l], mode="lines",
+                 name=f"layer {l + 1} W",
+                 hovertemplate=f"layer {l + 1}, " + "epoch %{x}: |dL/dW| %{y:.3g}<extra></extra>")
+            for l in range(norms.shape[1] if norms.ndim == 2 else 0)]
+    layout = dict(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
+                  title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
+                  legend=dict(orientation="h", y=-0.25), font=dict(size=13),
+                  yaxis=dict(type="log"), xaxis=dict(title=dict(text="epoch", standoff=2)))
+    return prebuilt(data, layout)  # drawn on every render of the Training page
 
 
 _VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}

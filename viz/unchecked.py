@@ -107,6 +107,11 @@ class Prebuilt(go.Figure):
         return (Prebuilt, (spec, self._encoded) if spec is not None else (self.to_dict(), True))
 
 
+def as_prebuilt(fig: go.Figure) -> Prebuilt:
+    """Return `fig` as a Prebuilt of its JSON: what a cache keeps (cheap to pickle and back)."""
+    return fig if isinstance(fig, Prebuilt) else Prebuilt(fig.to_dict(), True)
+
+
 def prebuilt(data=(), layout=None, frames=None, encoded=False) -> Prebuilt:
     """Return a Prebuilt of these plain-dict traces, layout and frames (Plotly's JSON form),
     the template expanded as go.Figure does. NumPy arrays are sent in Plotly's base64 form
