@@ -74,7 +74,10 @@ def play_once(browser, server, query, seconds):
     cpu1, bytes1, t1 = server.cpu(), sent[0], time.monotonic()
     page.locator(".st-key-pg_play button:visible").first.click()  # Pause
     page.close()
-    dt, trained = t1 - t0, max(q1 - q0, 1)
+    if q1 == q0:  # no chunk arrived in the window: its CPU is spent but nothing to divide by
+        raise RuntimeError(f"no chunk arrived in {seconds} s of play of {query or 'the front page'}"
+                           ": a big network on a busy machine needs a longer --seconds")
+    dt, trained = t1 - t0, q1 - q0
     # Per epoch the server trained and sent in the window (chunks arrive ahead of the
     # screen), times the epochs shown per second: the cost of a second of play.
     return ((cpu1 - cpu0) / trained * (e1 - e0) / dt, (bytes1 - bytes0) / trained * (e1 - e0) / dt

@@ -72,6 +72,7 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
     screenshot(page, "playground_1400x900_start", full_page=False)
 
     _play_button(page).click()
+    page.mouse.move(5, 895)  # no tooltip over the screenshots
     page.wait_for_function(f"() => {_STAGE}.playing && {_STAGE}.frames[{_STAGE}.idx].e > 5",
                            timeout=30_000)
     first, t0 = _shown(page), time.monotonic()
@@ -87,6 +88,7 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
     screenshot(page, "playground_1400x900_playing", full_page=False)
 
     _play_button(page).click()  # Pause
+    page.mouse.move(5, 895)
     page.wait_for_function(f"() => !{_STAGE}.playing", timeout=30_000)
     wait_for_app_idle(page)
     paused = _shown(page)
