@@ -222,15 +222,18 @@ def _norms(grad_weights) -> list:
 
 
 class _Accuracy:
-    """accuracy(output, y) with y's labels worked out once for the whole training."""
+    """accuracy(output, y) with y's labels worked out once for the whole training; of a
+    stack's output (R, n, k), one accuracy per run."""
 
     def __init__(self, y):
         self.several = y.shape[1] > 1
         self.labels = np.argmax(y, axis=1) if self.several else y >= 0.5
         self.n = self.labels.size
 
-    def __call__(self, output) -> float:
-        right = (np.argmax(output, axis=1) if self.several else output >= 0.5) == self.labels
+    def __call__(self, output):
+        right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
+        if output.ndim == 3:
+            return np.count_nonzero(right.reshape(len(right), -1), axis=1) / self.n
         return np.count_nonzero(right) / self.n
 
 
