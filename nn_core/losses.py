@@ -21,7 +21,7 @@ def _one_run(o):
 
 
 def _scalar(v):
-    return float(v) if np.ndim(v) == 0 else v
+    return v if isinstance(v, np.ndarray) else float(v)
 
 
 def _elements(o):
