@@ -29,7 +29,6 @@ from ui.experiment import get_experiment
 from viz.activations import (
     boundaries_figure,
     dead_units_figure,
-    functions_figure,
     gradient_figure,
     loss_figure,
 )
@@ -80,7 +79,7 @@ st.caption("The tutorial ends by asking which activation functions exist besides
 st.header("The functions", divider="gray")
 shown = st.multiselect("Show", HIDDEN_ACTIVATIONS, default=["sigmoid", "tanh", "relu"],
                        key="act.show")
-st.plotly_chart(functions_figure(shown), key="act.functions_chart")
+st.plotly_chart(cached.functions(tuple(shown)), key="act.functions_chart")
 if shown:
     cols = st.columns(min(len(shown), 3))
     for i, name in enumerate(shown):
