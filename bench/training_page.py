@@ -21,20 +21,13 @@ import plotly.io as pio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import median_time  # noqa: E402  (bench/timing.py, beside this script)
+
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment  # noqa: E402
 from viz.training import replay_figure  # noqa: E402
 
 RUNS = 5
-
-
-def median_time(fn, runs=RUNS):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def tf_default():
