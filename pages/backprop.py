@@ -46,11 +46,10 @@ reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, finger
 
 
 def downloads(df: pd.DataFrame, name: str, key: str):
-    # Written only when clicked (callables): every rerun of this page draws six of them.
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("CSV", lambda: df.to_csv(index=False), f"{name}.csv", "text/csv",
+    c1.download_button("CSV", df.to_csv(index=False), f"{name}.csv", "text/csv",
                        key=f"{key}.csv", icon=":material/download:")
-    c2.download_button("JSON", lambda: df.to_json(orient="records", indent=1), f"{name}.json",
+    c2.download_button("JSON", df.to_json(orient="records", indent=1), f"{name}.json",
                        "application/json", key=f"{key}.json", icon=":material/download:")
 
 
