@@ -20,10 +20,19 @@ from viz.training import replay_figure
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def replay(key: str, _exp, height: int = 700):
+def replay(key: str, _exp, height: int = 560):
     """The Training page's replay figure of `_exp`'s history (key: Experiment.history_key)."""
     return replay_figure(_exp.history, _exp.net, _exp.plane, _exp.y_train, _exp.y_test,
                          height=height, input_names=_exp.dataset.feature_names)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def start_view(key: str, epochs: int, _exp, height: int = 560):
+    """The Training page before any training: the network, its output and an empty loss
+    chart running to `epochs` (key: Experiment.key())."""
+    return replay_figure(_exp.start_history(), _exp.net, _exp.plane, _exp.y_train,
+                         _exp.y_test, animate=False, height=height, x_max=epochs,
+                         input_names=_exp.dataset.feature_names)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -18,6 +18,8 @@ from ui import links
 SESSION_KEY = "experiment"
 NOTICES_KEY = "experiment_notices"
 PREFIX = "cfg."  # every sidebar widget's key starts with this
+PRESET_KEY = "preset_choice"  # the sidebar's Preset box
+PRESET_CONFIG_KEY = "preset_config"  # the config the named preset loaded
 
 
 def session_experiment() -> Experiment:
@@ -35,6 +37,10 @@ def session_experiment() -> Experiment:
         st.session_state[SESSION_KEY] = exp
         add_notices(notices)
         config_to_widgets(exp.config)
+        name = st.query_params.get("preset")
+        if name in PRESETS and set(params) == {"preset"}:
+            st.session_state[PRESET_KEY] = name  # a link that opened a preset names it
+            st.session_state[PRESET_CONFIG_KEY] = exp.config
     return st.session_state[SESSION_KEY]
 
 
@@ -92,6 +98,8 @@ def on_sidebar_change():
     new = links.enforce_locks(config_from_widgets(exp.config), exp.config)
     add_notices(exp.apply(new))
     config_to_widgets(exp.config)
+    if exp.config != st.session_state.get(PRESET_CONFIG_KEY):
+        st.session_state[PRESET_KEY] = None  # no longer the preset the box named
 
 
 def apply_preset(name: str):
@@ -101,6 +109,8 @@ def apply_preset(name: str):
     add_notices(exp.apply(links.enforce_locks(PRESETS[name][1], exp.config)))
     exp.reset_network()
     config_to_widgets(exp.config)
+    st.session_state[PRESET_KEY] = name  # the Preset box shows what is loaded
+    st.session_state[PRESET_CONFIG_KEY] = exp.config
 
 
 def sync_url(config: ExperimentConfig):

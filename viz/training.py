@@ -19,8 +19,10 @@ from plotly.subplots import make_subplots
 
 from nn_core.comparison import pick_epochs
 from viz.colors import (
+    APP_FONT,
     NEGATIVE,
     POSITIVE,
+    PRIMARY,
     RUN_COLOURS,
     UNKNOWN,
     WHITE,
@@ -42,6 +44,23 @@ from viz.unchecked import figure
 
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
+
+
+def log_axis(values, **extra) -> dict:
+    """A log-scale axis with a few labels: powers of ten when the values span two decades or
+    more, else 1, 2, 5 times them; never every minor tick (Plotly's default on short ranges).
+    One value (epoch 0) gets a decade below it and half above, where training will go."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    axis = {"type": "log", "title": None, "exponentformat": "power", **extra}
+    if v.size == 0:
+        return axis
+    lo, hi = np.log10(v.min()), np.log10(v.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 0.5
+        axis["range"] = [lo, hi]
+    axis["dtick"] = 1 if hi - lo >= 2 else "D2"
+    return axis
 
 
 def b64(a) -> dict:
@@ -72,7 +91,7 @@ _DTYPES = {"float32": "f4", "float64": "f8", "uint8": "u1", "int32": "i4"}
 
 
 # ---------- the network graph: viz.network_graph's pieces as typed arrays
-GRAPH_TITLE = "Network (blue +, orange −; width = |w|, ring = bias)"
+GRAPH_TITLE = "Network (width = |w|)"  # short: the chart may be 560 px wide
 # A ring's colour code per node: sign of its bias + 1 (0 negative, 1 none, 2 positive).
 RING_SCALE = [[0.0, NEGATIVE], [0.5, UNKNOWN], [1.0, POSITIVE]]
 
@@ -154,11 +173,12 @@ def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
 
 def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animate=True,
                   max_frames=MAX_FRAMES, resolution=40, height=640,
-                  input_names=None) -> go.Figure:
+                  input_names=None, x_max=None) -> go.Figure:
     """Return the replay of `history`: graph, boundary (if `plane`) and losses, one frame per
     recorded snapshot (thinned by pick_epochs to fit the frame budget). `net` gives the
     architecture; animate=False draws only the last snapshot (the live view); input_names
-    label the input nodes (the features), which are left unnamed without them.
+    label the input nodes (the features), which are left unnamed without them; x_max
+    stretches the loss axis to the epochs about to be trained (the epoch-0 view).
     """
     sizes = net.layer_sizes
     snaps = history.snapshots or []
@@ -170,10 +190,10 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         snaps = [s for s in snaps if s.epoch in keep]
     else:
         snaps = snaps[-1:]
-    w_ref = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
+    w_all = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
     # As on the Network graph page: a bias as thick as the thickest edge is as big.
     ring_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size]
-                   + [w_ref])
+                   + [w_all])
     ends = edge_ends(sizes)
     names = node_names(sizes, input_names)
     if not input_names:
@@ -201,6 +221,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 
     def moving(snap, full=False):
         """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
+        # Widths relative to this epoch's largest weight, as on the Network graph page: at
+        # epoch 0 the small initial weights differ visibly too.
+        w_ref = max(float(np.max(np.abs(W))) for W in snap.weights) or 1.0
         traces = _edge_traces(sizes, ends, snap.weights, w_ref, full)
         traces.append(_node_trace(sizes, snap.biases if net.use_bias else None, ring_ref,
                                   node_px, names, full))
@@ -245,7 +268,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         data += _point_traces(plane, y_train, y_test, lo, hi, scale, zmax)
     data += _loss_lines(epochs, train_loss, test_loss, history, loss_axes)
 
-    for name, value in _base_layout(height, sizes, plane, has_plane, loss_axes, epochs).items():
+    x_end = max(float(epochs[-1]), float(x_max or 0)) or 1.0
+    for name, value in _base_layout(height, sizes, plane, has_plane, loss_axes, x_end,
+                                    train_loss, test_loss).items():
         if isinstance(value, dict) and isinstance(layout.get(name), dict):
             layout[name] = {**layout[name], **value}  # keep make_subplots' domains
         else:
@@ -270,15 +295,16 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 def _caption(history, epoch):
     i = epoch - 1
     if i < 0:
-        text = f"<b>Epoch 0</b> (initial weights) · train loss {history.initial_loss:.4g}"
+        # Short: it sits beside the slider, which may be 390 px wide.
+        text = f"<b>Epoch 0</b> · initial weights · loss {history.initial_loss:.4g}"
         if history.initial_test_loss is not None:
-            text += f" · test loss {history.initial_test_loss:.4g}"
+            text += f" (test {history.initial_test_loss:.4g})"
         return text
-    text = f"<b>Epoch {epoch}</b> · train loss {history.loss[i]:.4g}"
+    text = f"<b>Epoch {epoch}</b> · loss {history.loss[i]:.4g}"
     if history.test_loss is not None:
-        text += f" · test loss {history.test_loss[i]:.4g}"
+        text += f" (test {history.test_loss[i]:.4g})"
     if history.accuracy is not None:
-        text += f" · train accuracy {100 * history.accuracy[i]:.1f}%"
+        text += f" · accuracy {100 * history.accuracy[i]:.1f}%"
     return text
 
 
@@ -314,14 +340,14 @@ def _loss_lines(epochs, train_loss, test_loss, history, axes):
     return traces
 
 
-def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
+def _base_layout(height, sizes, plane, has_plane, loss_axes, x_end, train_loss, test_loss):
     pad = 0.45
     top = max(sizes) / 2
     layout = dict(
         height=height, template="plotly_white", margin=dict(l=40, r=20, t=70, b=40),
         legend=dict(orientation="h", x=0.99, xanchor="right", y=0.3, yanchor="top",
                     bgcolor="rgba(255,255,255,0.8)"),
-        font=dict(size=14),
+        font=dict(size=14, family=APP_FONT),
         xaxis=dict(range=[-pad, len(sizes) - 1 + pad], visible=False, fixedrange=True),
         yaxis=dict(range=[-top - 0.1, top + 0.1], visible=False, fixedrange=True),
     )
@@ -330,8 +356,8 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
         layout["xaxis2"] = dict(range=list(d), constrain="domain", title=None)
         layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
     xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
-    layout[xa] = dict(title=None, range=[0, float(epochs[-1]) or 1])
-    layout[ya] = dict(type="log", title=None)
+    layout[xa] = dict(title=None, range=[0, x_end])
+    layout[ya] = log_axis(np.concatenate([train_loss, [] if test_loss is None else test_loss]))
     return layout
 
 
@@ -346,12 +372,15 @@ def _controls(frames):
                   args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
                                        transition=dict(duration=0))]) for e, caption in frames]
     return dict(
+        # The app's primary button: its blue, white text, its font.
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0.0,
                           y=-0.04, xanchor="left", yanchor="top", pad=dict(t=10, r=10),
-                          showactive=False, font=dict(size=14))],
-        sliders=[dict(active=0, steps=steps, x=0.22, len=0.78, y=-0.02, yanchor="top",
+                          showactive=False, bgcolor=PRIMARY, bordercolor=PRIMARY,
+                          font=dict(size=14, color="white", family=APP_FONT))],
+        sliders=[dict(active=0, steps=steps, x=0.3, len=0.7, y=-0.02, yanchor="top",
                       pad=dict(t=10), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
-                      currentvalue=dict(font=dict(size=16, color="#222"), xanchor="left"))],
+                      currentvalue=dict(font=dict(size=14, color="#222", family=APP_FONT),
+                                        xanchor="left"))],
     )
 
 
@@ -367,7 +396,7 @@ def grad_norm_figure(history, height=300) -> go.Figure:
     fig.update_layout(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
                       title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
                       legend=dict(orientation="h", y=-0.25), font=dict(size=13))
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(**log_axis(norms))
     fig.update_xaxes(title=dict(text="epoch", standoff=2))
     return fig
 
@@ -406,6 +435,8 @@ def comparison_figure(runs, kind, height=440) -> go.Figure:
                                  x=0.01),
                       legend=dict(title=None, orientation="h", x=0, y=-0.18,
                                   yanchor="top", traceorder="normal"))
-    fig.update_yaxes(type="log", title="loss")
+    fig.update_yaxes(**log_axis(np.concatenate(
+        [np.concatenate([[r.history.initial_loss], r.history.loss]) for r in runs]),
+        title="loss"))
     fig.update_xaxes(title="epoch")
     return fig
