@@ -2,8 +2,9 @@
 
 `train_activations` trains R copies of one network that differ only in their hidden layers'
 activation (and, if asked, learning rate). It trains them together: the R networks' weights
-are stacked into (R, n_in, n_out) arrays, so one batched matmul steps every run at once and
-only the activation itself is applied run by run. The arithmetic is the arithmetic of
+are stacked into (R, n_in, n_out) arrays and go through the engine's one forward and backward
+pass (nn_core.passes), so one batched matmul steps every run at once and only the activation
+itself is applied run by run (passes.PerRun). The arithmetic is the arithmetic of
 `train()` (same minibatch order, same loss gradients, nn_core's own optimizers, same
 divergence rule), so each run's History equals what `train()` would record for it.
 
@@ -19,10 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import passes
 from .activations import get_activation
-from .losses import fused_output_delta, get_loss, loss_from_logits
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer, regularization_gradient
+from .passes import PerRun
 from .training import History, Snapshot, accuracy, is_classification
 
 
@@ -41,7 +43,6 @@ class ActivationRun:
     use_bias: bool
     weights: list  # final (or, after divergence, last finite) parameters
     biases: list
-    activation_seconds: float  # time spent in this run's own activation and derivative calls
 
     def network(self) -> Network:
         """Return the trained network of this run."""
@@ -70,93 +71,9 @@ class _Stack:
         self.biases = biases
 
 
-@dataclass
-class _Grads:
-    weights: list
-    biases: list
-
-
-def _groups(names):
-    """Return [(activation, slice, 1 / runs)] for runs of equal consecutive names (one call per group)."""
-    out, start = [], 0
-    for r in range(1, len(names) + 1):
-        if r == len(names) or names[r] != names[start]:
-            out.append((get_activation(names[start]), slice(start, r), 1.0 / (r - start)))
-            start = r
-    return out
-
-
-class _Runner:
-    """Forward and backward passes of a _Stack, applying each run's hidden activation."""
-
-    def __init__(self, names, output_name, loss, use_bias):
-        self.groups = _groups(names)
-        self.out_name = output_name
-        self.out_act = get_activation(output_name)
-        self.loss = loss
-        self.loss_fn = get_loss(loss)
-        self.fused = fused_output_delta(output_name, loss)
-        self.use_bias = use_bias
-        self.seconds = np.zeros(len(names))
-
-    def _fn(self, z):
-        # The one part that differs between runs: one activation call per group of runs.
-        a = np.empty_like(z)
-        for act, sl, share in self.groups:
-            t = time.perf_counter()
-            a[sl] = act.fn(z[sl])
-            self.seconds[sl] += (time.perf_counter() - t) * share
-        return a
-
-    def _derivative(self, z, a):
-        # f'(z) from z and a = f(z), as Activation.backward uses it (grad * f'), per group.
-        d = np.empty_like(z)
-        for act, sl, share in self.groups:
-            t = time.perf_counter()
-            d[sl] = act._derivative(z[sl], a[sl])
-            self.seconds[sl] += (time.perf_counter() - t) * share
-        return d
-
-    def forward(self, stack, X):
-        """Return (zs, activations) with the shared input X first, then (R, n, width) arrays."""
-        zs, acts = [], [X]
-        a = X
-        last = len(stack.weights) - 1
-        for l, (w, b) in enumerate(zip(stack.weights, stack.biases)):
-            z = a @ w + b
-            a = self.out_act.fn(z) if l == last else self._fn(z)
-            zs.append(z)
-            acts.append(a)
-        return zs, acts
-
-    def losses(self, zs, acts, y):
-        """Return each run's loss, computed as Network._loss_value computes it."""
-        if self.fused:
-            return np.array([loss_from_logits(self.out_name, self.loss, z, y) for z in zs[-1]])
-        return np.array([self.loss_fn.value(o, y) for o in acts[-1]])
-
-    def backward(self, stack, zs, acts, y):
-        """Return stacked dL/dW and dL/db, as Network._backward computes them run by run."""
-        output = acts[-1]
-        if self.fused:
-            if self.out_name == "softmax":
-                delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
-            else:
-                delta = (output - y) / y.size
-        else:
-            # Loss gradients normalise by the size of one run's output: call them run by run.
-            grad_o = np.stack([self.loss_fn.gradient(o, y) for o in output])
-            delta = self.out_act.backward(zs[-1], output, grad_o)
-        n = len(stack.weights)
-        grad_w, grad_b = [None] * n, [None] * n
-        for l in range(n - 1, -1, -1):
-            grad_w[l] = np.swapaxes(acts[l], -1, -2) @ delta
-            grad_b[l] = (delta.sum(axis=1, keepdims=True) if self.use_bias
-                         else np.zeros_like(stack.biases[l]))
-            if l > 0:
-                g = delta @ np.swapaxes(stack.weights[l], 1, 2)
-                delta = g * self._derivative(zs[l - 1], acts[l])
-        return _Grads(grad_w, grad_b)
+def _losses(out_name, loss, trace, y):
+    """Each run's loss, computed as Network._loss_value computes it for one network."""
+    return passes.loss_value(out_name, loss, trace.pre_activations[-1], trace.output, y)
 
 
 def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
@@ -200,7 +117,9 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
             raise ValueError("every initial network must have the same layers and bias setting")
     starts = [m.get_params() for m in (nets or [net] * R)]
     out_name = net.activations[-1]
-    runner = _Runner(names, out_name, loss, net.use_bias)
+    # The one forward/backward pass of nn_core.passes, stacked: only the hidden activation
+    # differs between runs.
+    fns = [PerRun(names)] * (len(sizes) - 2) + [get_activation(out_name)]
     stack = _Stack([np.stack([w[l] for w, _ in starts]) for l in range(len(sizes) - 1)],
                    [np.stack([b[l] for _, b in starts])[:, None] for l in range(len(sizes) - 1)])
     # A scalar rate keeps the arithmetic of train() bit for bit; differing rates broadcast.
@@ -215,9 +134,9 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     classify = is_classification(y)
 
     histories = [History(loss_name=loss, lr=rates[r]) for r in range(R)]
-    zs, acts = runner.forward(stack, X)
-    initial = runner.losses(zs, acts, y)
-    initial_test = runner.losses(*runner.forward(stack, X_test), y_test) if has_test else None
+    initial = _losses(out_name, loss, passes.forward(stack.weights, stack.biases, fns, X), y)
+    initial_test = _losses(out_name, loss, passes.forward(stack.weights, stack.biases, fns,
+                                                          X_test), y_test) if has_test else None
     for r, h in enumerate(histories):
         h.snapshots.append(Snapshot(0, *starts[r]))
         h.initial_loss = float(initial[r])
@@ -238,15 +157,17 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                 else:
                     rows = order[lo:lo + batch]
                     xb, yb = X[rows], y[rows]
-                grads = runner.backward(stack, *runner.forward(stack, xb), yb)
+                grads = passes.backward(stack.weights, fns,
+                                        passes.forward(stack.weights, stack.biases, fns, xb),
+                                        yb, loss, net.use_bias, with_loss=False)
                 if reg:
                     grads.weights = [g + regularization_gradient(w, reg, reg_rate)
                                      for g, w in zip(grads.weights, stack.weights)]
                 opt.step(stack, grads)
 
-            zs, acts = runner.forward(stack, X)
-            full = runner.backward(stack, zs, acts, y)
-            losses = runner.losses(zs, acts, y)
+            trace = passes.forward(stack.weights, stack.biases, fns, X)
+            full = passes.backward(stack.weights, fns, trace, y, loss, net.use_bias)
+            losses, acts = full.loss, trace.activations
             finite = np.isfinite(losses)
             for w in stack.weights:
                 finite &= np.all(np.isfinite(w), axis=(1, 2))
@@ -259,8 +180,8 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                 break
             norms = [np.sqrt(np.sum(g * g, axis=(1, 2))) for g in full.weights]
             if has_test:
-                tz, ta = runner.forward(stack, X_test)
-                test_losses = runner.losses(tz, ta, y_test)
+                test_trace = passes.forward(stack.weights, stack.biases, fns, X_test)
+                test_losses, ta = _losses(out_name, loss, test_trace, y_test), test_trace.activations
             for r in np.flatnonzero(alive):
                 histories[r].record(
                     epoch, float(losses[r]), [float(v[r]) for v in norms],
@@ -284,7 +205,7 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
             h.snapshots.append(Snapshot(h.last_epoch, weights, biases))
         runs.append(ActivationRun(name, rates[r], h, list(sizes),
                                   [name] * (len(sizes) - 2) + [out_name], net.use_bias,
-                                  weights, biases, float(runner.seconds[r])))
+                                  weights, biases))
     return runs
 
 

@@ -1,5 +1,8 @@
 """The bug zoo: classic backprop mistakes, each a wrong backward pass or a wrong update.
 
+A gradient bug is the engine's own backward pass (nn_core.passes) with one of its `Mistakes`
+switched on; there is no second copy of the chain rule to drift from the first.
+
 A gradient bug returns wrong Gradients (the gradient check catches it); an update bug has
 right gradients and a wrong step (the check passes; the loss curve shows it). Every bug runs
 on any Network, so a learner can switch it on for the experiment they are looking at.
@@ -15,49 +18,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import passes
 from .activations import get_activation
 from .gradcheck import GradCheckResult, gradient_check
-from .losses import fused_output_delta, get_loss
 from .network import Gradients, Network, as_batch, as_targets
+from .passes import Mistakes
 
 MAX_CURVE_STEPS = 500
 
 
-def _chain(net, trace, y, loss, *, derivative=True, a_is_z=False, extra_output=False,
-           update_first_lr=None) -> Gradients:
-    """Backward pass with switchable mistakes; with every switch off it equals net.backward."""
-    zs, acts = trace.pre_activations, trace.activations
-    acts_fn = [get_activation(n) for n in net.activations]
-    value = net.backward(trace, y, loss).loss
-    out, z_out = acts[-1], zs[-1]
-    loss_fn = get_loss(loss)
-    if derivative and not a_is_z and fused_output_delta(net.activations[-1], loss):
-        delta = net.backward(trace, y, loss).deltas[-1]
-    elif not derivative:
-        delta = loss_fn.gradient(out, y)
-    else:
-        # The mistake: feeding z where the derivative formula expects a = f(z).
-        delta = acts_fn[-1].backward(z_out, z_out if a_is_z else out, loss_fn.gradient(out, y))
-    if extra_output:
-        delta = acts_fn[-1].backward(z_out, out, delta)
-    n = net.n_layers
-    grad_w, grad_b, deltas = [None] * n, [None] * n, [None] * n
-    for l in range(n - 1, -1, -1):
-        deltas[l] = delta
-        grad_w[l] = acts[l].T @ delta
-        grad_b[l] = delta.sum(axis=0) if net.use_bias else np.zeros(delta.shape[1])
-        if l == 0:
-            break
-        W = net.weights[l]
-        if update_first_lr is not None:
-            W = W - update_first_lr * grad_w[l]  # the mistake: W already updated
-        grad_a = delta @ W.T
-        if not derivative:
-            delta = grad_a
-        else:
-            a = zs[l - 1] if a_is_z else acts[l]
-            delta = acts_fn[l - 1].backward(zs[l - 1], a, grad_a)
-    return Gradients(grad_w, grad_b, deltas, value)
+def _chain(net, trace, y, loss, **switches) -> Gradients:
+    """The engine's backward pass with the mistakes `switches` name (passes.Mistakes) switched
+    on; with every switch off it is net.backward."""
+    return passes.backward(net.weights, [get_activation(n) for n in net.activations], trace, y,
+                           loss, net.use_bias, mistakes=Mistakes(**switches))
 
 
 def _sgd(net, grads, lr):
@@ -93,7 +67,7 @@ class Bug:
     mistake: str
     spot: str
     code: str
-    options: dict | None = None  # the switches of _chain, for a gradient bug
+    options: dict | None = None  # the Mistakes switched on, for a gradient bug
     update: object = _sgd  # (net, grads, lr) -> None, in place
 
     def gradients(self, net: Network, X, y, loss: str = "sse", lr: float = 0.1) -> Gradients:

@@ -6,36 +6,13 @@ Conventions follow the tutorial: a layer computes z = a_prev W + b with W of sha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from . import passes
 from .activations import get_activation
 from .initializers import initialize
-from .losses import fused_output_delta, get_loss, loss_from_logits
-
-
-@dataclass
-class ForwardTrace:
-    """Everything the forward pass computed: z per layer, and a per layer with the input first."""
-
-    pre_activations: list
-    activations: list
-
-    @property
-    def output(self):
-        return self.activations[-1]
-
-
-@dataclass
-class Gradients:
-    """dL/dW and dL/db per layer (shapes of the parameters), dL/dz per layer, and L itself."""
-
-    weights: list
-    biases: list
-    deltas: list
-    loss: float
-
+from .losses import get_loss
+from .passes import ForwardTrace, Gradients  # noqa: F401  (re-exported: the API names them here)
 
 # Bytes per array in predict's row blocks (measured best on 100x100 grids).
 PREDICT_BLOCK_BYTES = 131072
@@ -144,15 +121,7 @@ class Network:
         return self._forward(as_batch(X, self.layer_sizes[0]))
 
     def _forward(self, X) -> ForwardTrace:
-        zs, activations = [], [X]
-        a = X
-        for w, b, act in zip(self._weights, self._biases, self._acts):
-            # np.dot: the same BLAS call as @ for 2-D arrays, with a third of its overhead.
-            z = np.dot(a, w) + b
-            a = act.fn(z)
-            zs.append(z)
-            activations.append(a)
-        return ForwardTrace(zs, activations)
+        return passes.forward(self._weights, self._biases, self._acts, X)
 
     def predict(self, X, dtype=np.float64):
         """Return the network's output for X; float32 is for drawing only (grids)."""
@@ -178,39 +147,9 @@ class Network:
         return self._backward(trace, y, loss)
 
     def _backward(self, trace, y, loss, with_loss=True, out=None) -> Gradients:
-        # with_loss=False leaves .loss None: train() needs no loss value per minibatch.
-        # out=(weight gradients, bias gradients): arrays to write into (train's flat buffer).
-        zs, acts = trace.pre_activations, trace.activations
-        out_name = self.activations[-1]
-        output = acts[-1]
-        value = None
-        if fused_output_delta(out_name, loss):
-            # d/dz of the loss written in z directly: exact and free of 0/0 at saturation.
-            if out_name == "softmax":
-                delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
-            else:
-                delta = (output - y) / y.size
-            if with_loss:
-                value = loss_from_logits(out_name, loss, zs[-1], y)
-        else:
-            loss_fn = get_loss(loss)
-            if with_loss:
-                value = loss_fn.value(output, y)
-            delta = self._acts[-1].backward(zs[-1], output, loss_fn.gradient(output, y))
-        n = self.n_layers
-        grad_w, grad_b, deltas = [None] * n, [None] * n, [None] * n
-        for l in range(n - 1, -1, -1):
-            deltas[l] = delta
-            if out is None:
-                grad_w[l] = np.dot(acts[l].T, delta)
-                grad_b[l] = np.add.reduce(delta, 0) if self.use_bias else np.zeros(delta.shape[1])
-            else:  # bias gradients in `out` stay zero without biases
-                grad_w[l] = np.dot(acts[l].T, delta, out=out[0][l])
-                grad_b[l] = np.add.reduce(delta, 0, out=out[1][l]) if self.use_bias else out[1][l]
-            if l > 0:
-                delta = self._acts[l - 1].backward(zs[l - 1], acts[l],
-                                                   np.dot(delta, self._weights[l].T))
-        return Gradients(grad_w, grad_b, deltas, value)
+        # The chain rule itself is nn_core.passes.backward, shared with the activation study.
+        return passes.backward(self._weights, self._acts, trace, y, loss, self.use_bias,
+                               with_loss, out)
 
     def loss(self, X, y, loss: str = "sse") -> float:
         """Return the loss of the network on (X, y), computed as backward() computes it."""
@@ -219,10 +158,8 @@ class Network:
         return self._loss_value(trace, y, loss)
 
     def _loss_value(self, trace, y, loss) -> float:
-        out_name = self.activations[-1]
-        if fused_output_delta(out_name, loss):
-            return loss_from_logits(out_name, loss, trace.pre_activations[-1], y)
-        return get_loss(loss).value(trace.output, y)
+        return passes.loss_value(self.activations[-1], loss, trace.pre_activations[-1],
+                                 trace.output, y)
 
     def get_params(self):
         """Return copies of (weights, biases)."""
