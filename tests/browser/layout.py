@@ -19,8 +19,11 @@ _PROBLEMS_JS = r"""() => {
     el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) &&
     !el.closest('[data-testid="stSidebar"][data-collapsed="true"]');
   const text = el => (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ');
-  const where = el => el.closest('[data-testid="stSidebar"]') ? 'sidebar' : 'main';
-  const roots = document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]');
+  const where = el => el.closest('[data-testid="stSidebar"]') ? 'sidebar' :
+    el.closest('[data-testid="stPopoverBody"]') ? 'popover' : 'main';
+  // A popover's body is drawn outside the main area (a portal).
+  const roots = document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stPopoverBody"]');
   for (const root of roots) {
     for (const el of root.querySelectorAll('*')) {
       if (el.children.length > 3) continue;  // ellipsis boxes are leaves or near-leaves

@@ -166,7 +166,16 @@ def walk_activations(walk, state):
     walk.check(f"{state} after measuring dead units")
 
 
-ACTIONS = {"Feedforward": walk_steps, "Backprop": walk_steps, "Training": walk_training,
+def walk_playground(walk, state):
+    """The presets and the pages, in the Playground's popover (how a student loads one)."""
+    walk.page.locator('[data-testid="stPopover"] button').first.click()
+    walk.page.locator('[data-testid="stPopoverBody"]').wait_for(timeout=TIMEOUT_MS)
+    walk.check(f"{state} presets open")
+    walk.page.keyboard.press("Escape")
+    walk.page.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=TIMEOUT_MS)
+
+
+ACTIONS = {"Playground": walk_playground, "Feedforward": walk_steps, "Backprop": walk_steps, "Training": walk_training,
            "Activations": walk_activations}
 
 
