@@ -30,7 +30,8 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
     page.get_by_role("tab", name="2 · Which one to use?").click()
     page.get_by_role("button", name="Train and compare").click()
     wait_for_app_idle(page, timeout_ms=120_000)
-    wait_for_plotly(page)
+    # the functions' chart is in tab 1, hidden now: wait for this tab's charts
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     charts = page.evaluate(_CHARTS_JS)
     assert len(charts) == 4, charts  # functions, loss curves, boundaries, gradients per layer
