@@ -10,10 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from nn_core.activations import HIDDEN_ACTIVATIONS
-from nn_core.config import LEARNING_RATES, LIMITS, PRESETS, REG_RATES
+from nn_core.config import LEARNING_RATES, LIMITS, PLAYGROUND_START, PRESETS, REG_RATES
 from nn_core.datasets import REGRESSION_SETS
+from ui import links
 from ui import playground as pg
 from ui.experiment import apply_preset, get_experiment
+from ui.session import apply_config
 from ui.sidebar import DATASET_LABELS
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -57,10 +59,13 @@ head[0].markdown("**Neural Network Playground** · press Play and watch it learn
                  "weight to change it, click the output to add data; then check every number "
                  "on the deep-dive pages.")
 with head[1].popover("Presets, pages", width="stretch", icon=":material/menu_book:"):
-    st.markdown("**Start from a preset**")
-    for name, (label, _) in PRESETS.items():
-        st.button(label, key=f"preset_{name}", on_click=lambda n=name: (pg.stop(), apply_preset(n)),
-                  width="stretch")
+    if not links.is_hidden("preset"):  # a teacher's link may hide the presets
+        st.markdown("**Start from a preset**")
+        st.button("The Playground's start (circle, 500 points, 4-2 tanh)", key="preset_pg_start",
+                  on_click=lambda: (pg.stop(), apply_config(PLAYGROUND_START)), width="stretch")
+        for name, (label, _) in PRESETS.items():
+            st.button(label, key=f"preset_{name}", width="stretch",
+                      on_click=lambda n=name: (pg.stop(), apply_preset(n)))
     st.markdown("**Look closer**")
     for path, label in [("pages/network_graph.py", "Network graph: every value, hover"),
                         ("pages/feedforward.py", "Feedforward: one sample, step by step"),
@@ -99,19 +104,23 @@ bar[3].html(f'<div class="pg-epoch"><span class="pg-epoch-label">Epoch</span>'
             f'<span class="pg-epoch-value">{pg.shown_epoch(exp):07,d}</span></div>')
 _sync("pg_lr", c.lr)
 bar[4].selectbox("Learning rate", sorted(set(LEARNING_RATES) | {c.lr}), key="pg_lr",
+                 disabled=links.is_locked("lr"),
                  format_func=lambda v: f"{v:g}", on_change=_changed("lr", "pg_lr"))
 acts = c.hidden_activations or ("tanh",)
 _sync("pg_act", acts[0])
 bar[5].selectbox("Activation", HIDDEN_ACTIVATIONS, key="pg_act",
+                 disabled=links.is_locked("hidden_activations"),
                  on_change=_changed("hidden_activations", "pg_act",
                                     lambda a: (a,) * len(exp.config.hidden)),
                  help="Of every hidden layer (the sidebar sets them one by one).")
 _sync("pg_reg", c.regularization)
 bar[6].selectbox("Regularization", ["none", "l1", "l2"], key="pg_reg",
+                 disabled=links.is_locked("regularization"),
                  format_func={"none": "None", "l1": "L1", "l2": "L2"}.get,
                  on_change=_changed("regularization", "pg_reg"))
 _sync("pg_regrate", c.reg_rate)
 bar[7].selectbox("Reg. rate", sorted(set(REG_RATES) | {c.reg_rate}), key="pg_regrate",
+                 disabled=links.is_locked("reg_rate"),
                  format_func=lambda v: f"{v:g}", on_change=_changed("reg_rate", "pg_regrate"),
                  help="Regularization rate: how strongly large weights are penalised.")
 _sync("pg_task", "regression" if c.dataset in REGRESSION_SETS else "classification")
@@ -119,11 +128,14 @@ _sync("pg_task", "regression" if c.dataset in REGRESSION_SETS else "classificati
 
 def _task_changed():
     regression = ss["pg_task"] == "regression"
+    # Classification as the Playground starts it: a sigmoid output and its cross-entropy.
     pg.set_config(exp, dataset="plane" if regression else "circle",
-                  output_activation="tanh" if regression else "sigmoid", loss="mse")
+                  output_activation="tanh" if regression else "sigmoid",
+                  loss="mse" if regression else PLAYGROUND_START.loss)
 
 
 bar[8].selectbox("Problem type", ["classification", "regression"], key="pg_task",
+                 disabled=links.is_locked("dataset", "output_activation", "loss"),
                  format_func=str.capitalize, on_change=_task_changed)
 
 message = ss.pop("pg.message", None)
@@ -144,22 +156,26 @@ with left.container(key="pg_data"):
     _sync("pg_ratio", int(round(c.train_ratio * 100)))
     st.slider("Ratio of training to test data", int(LIMITS.min_train_ratio * 100),
               int(LIMITS.max_train_ratio * 100), step=5, key="pg_ratio", format="%d%%",
+              disabled=links.is_locked("train_ratio"),
               on_change=_changed("train_ratio", "pg_ratio", lambda v: v / 100))
     _sync("pg_noise", int(round(c.noise * 100)))
     st.slider("Noise", 0, int(LIMITS.max_noise * 100), step=5, key="pg_noise",
+              disabled=links.is_locked("noise"),
               on_change=_changed("noise", "pg_noise", lambda v: v / 100))
     batches = sorted({1, 2, 5, 10, 15, 20, 25, 30, 50, 100, c.batch_size} - {0}) + [0]
     _sync("pg_batch", c.batch_size)
-    st.select_slider("Batch size", batches, key="pg_batch",
+    st.select_slider("Batch size", batches, key="pg_batch", disabled=links.is_locked("batch_size"),
                      format_func=lambda b: "all" if b == 0 else str(b),
                      on_change=_changed("batch_size", "pg_batch"))
-    st.button("Regenerate", key="pg_regen", width="stretch", help="New random points (a new "
+    st.button("Regenerate", key="pg_regen", width="stretch", disabled=links.is_locked("data_seed"),
+              help="New random points (a new "
               "data seed); the network starts again from its initial weights.",
               on_click=lambda: pg.set_config(exp, data_seed=(exp.config.data_seed + 1)
                                              % LIMITS.max_seed))
 
 with main:
     n_hidden = len(c.hidden)
+    fixed_net = links.is_locked("hidden")  # a teacher's link fixed the architecture
     slot = 0.70 / (n_hidden + 2)
     row = st.container(key="pg_layers").columns([slot] * (n_hidden + 2) + [0.30],
                                                 vertical_alignment="bottom")
@@ -167,21 +183,25 @@ with main:
     for k, width in enumerate(c.hidden):
         with row[k + 1]:
             b1, b2 = st.columns(2, gap="small")
-            b1.button("", key=f"pg_less.{k}", icon=":material/remove:", disabled=width <= 1,
+            b1.button("", key=f"pg_less.{k}", icon=":material/remove:",
+                      disabled=width <= 1 or fixed_net,
                       help=f"One neuron less in layer {k + 1}", on_click=lambda k=k: pg.set_config(
                           exp, hidden=tuple(h - (i == k) for i, h in enumerate(exp.config.hidden))))
             b2.button("", key=f"pg_more.{k}", icon=":material/add:",
-                      disabled=width >= LIMITS.max_neurons, help=f"One neuron more in layer {k + 1}",
+                      disabled=width >= LIMITS.max_neurons or fixed_net,
+                      help=f"One neuron more in layer {k + 1}",
                       on_click=lambda k=k: pg.set_config(exp, hidden=tuple(
                           h + (i == k) for i, h in enumerate(exp.config.hidden))))
             st.caption(f"{width} neuron{'s' * (width != 1)}")
     with row[n_hidden + 1]:
         b1, b2 = st.columns(2, gap="small")
-        b1.button("", key="pg_layers_less", icon=":material/remove:", disabled=n_hidden == 0,
+        b1.button("", key="pg_layers_less", icon=":material/remove:",
+                  disabled=n_hidden == 0 or fixed_net,
                   help="One hidden layer less",
                   on_click=lambda: pg.set_config(exp, hidden=exp.config.hidden[:-1]))
         b2.button("", key="pg_layers_more", icon=":material/add:",
-                  disabled=n_hidden >= LIMITS.max_hidden_layers, help="One hidden layer more",
+                  disabled=n_hidden >= LIMITS.max_hidden_layers or fixed_net,
+                  help="One hidden layer more",
                   on_click=lambda: pg.set_config(exp, hidden=exp.config.hidden + (
                       exp.config.hidden[-1] if exp.config.hidden else 4,)))
         st.caption(f"{n_hidden} hidden layer{'s' * (n_hidden != 1)}")

@@ -16,6 +16,7 @@ import threading
 
 import streamlit as st
 
+from nn_core.config import PLAYGROUND_START
 from nn_core.experiment import Experiment
 from ui.session import (  # noqa: F401  (re-exported: pages and app.py import them from here)
     PREFIX,
@@ -37,6 +38,13 @@ def run_app(pages) -> None:
     from ui import lesson  # imports ui.session; here, so ui.lesson may import this module's deps
 
     page = st.navigation(pages)
+    # A first visit to the front page (the Playground) without an experiment in its link
+    # starts at the Playground's own start (nn_core.config.PLAYGROUND_START).
+    session_experiment(PLAYGROUND_START if page.url_path == "" else None)
+    if page.url_path != "":
+        from ui import playground
+
+        playground.leave()  # the other pages open on the epoch the Playground showed
     lesson.start(pages, page)  # ?lesson=NAME&step=K, and the page the lesson's step points to
     render_sidebar()
     show_notices()

@@ -24,7 +24,7 @@ LOCK_KEY = "link.lock"
 LINK_PARAMS = ("lesson", "step", "hide", "lock")
 SHORT_NAMES = {short: field for field, short in URL_KEYS.items()}  # lr= works as well as lr
 
-# The widgets (their keys, or key prefixes ending in '.') that show each name.
+# The widgets (their keys, or key prefixes ending in '.' or '_') that show each name.
 WIDGETS = {field: (f"cfg.{field}",) for field in CONTROL_FIELDS}
 WIDGETS |= {
     "hidden": ("cfg.n_hidden", "cfg.width."),
@@ -33,6 +33,19 @@ WIDGETS |= {
     "preset": ("preset_choice",),
     "files": ("sidebar_files",),
 }
+# The Playground's own controls of the same settings (pages/playground.py): its top bar, its
+# data column, its +/- buttons and its "Presets, pages" menu. The problem type switches the
+# dataset, the output activation and the loss together, so any of them hides or locks it.
+PLAYGROUND_WIDGETS = {
+    "lr": ("pg_lr",), "hidden_activations": ("pg_act",), "regularization": ("pg_reg",),
+    "reg_rate": ("pg_regrate",), "dataset": ("pg_task", "pg_sets"),
+    "output_activation": ("pg_task",), "loss": ("pg_task",), "train_ratio": ("pg_ratio",),
+    "noise": ("pg_noise",), "batch_size": ("pg_batch",), "data_seed": ("pg_regen",),
+    "hidden": ("pg_less.", "pg_more.", "pg_layers_less", "pg_layers_more"),
+    "preset": ("preset_",),
+}
+for _name, _keys in PLAYGROUND_WIDGETS.items():
+    WIDGETS[_name] = WIDGETS.get(_name, ()) + _keys
 
 
 def parse_names(text: str, allowed: tuple) -> tuple[tuple, list]:
@@ -69,6 +82,15 @@ def locked() -> tuple:
     return st.session_state.get(LOCK_KEY, ())
 
 
+def is_locked(*names) -> bool:
+    """Whether any of these settings is fixed by the link (its controls are then disabled)."""
+    return any(name in locked() for name in names)
+
+
+def is_hidden(*names) -> bool:
+    return any(name in hidden() for name in names)
+
+
 def add(hide=(), lock=()):
     """Add a lesson's own hide and lock names to the session's."""
     ss = st.session_state
@@ -99,7 +121,7 @@ def _selectors(names) -> list:
             # Streamlit gives every keyed element a class st-key-<key>, with each character
             # other than letters, digits, _ and - replaced by -.
             css = re.sub(r"[^a-zA-Z0-9_-]", "-", key)
-            out.append(f'[class*="st-key-{css}"]' if key.endswith(".")
+            out.append(f'[class*="st-key-{css}"]' if key.endswith((".", "_"))  # a prefix
                        else f'[class~="st-key-{css}"]')
     return out
 

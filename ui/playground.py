@@ -19,6 +19,7 @@ from nn_core.datasets import DATASET_NAMES, FEATURES, REGRESSION_SETS, make_data
 from nn_core.experiment import Experiment
 from nn_core.own_data import OwnPoints
 from nn_core.playback import Player
+from ui import links
 from viz import playground as pv
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +79,7 @@ def shown_epoch(exp) -> int:
 def stop(message=None, kind="info"):
     st.session_state["pg.playing"] = False
     st.session_state.pop("pg.frames", None)
+    st.session_state.pop("pg.shown", None)
     st.session_state["pg.rerun_app"] = True  # the Play button and any message are outside
     if message:
         st.session_state["pg.message"] = (kind, message)
@@ -153,9 +155,13 @@ def on_play():
 
 
 def pause(exp, epoch):
-    """Stop playing with the network at `epoch` (the one on screen), or where it is."""
-    if epoch is not None:
-        player(exp).rewind(exp, int(epoch))
+    """Stop playing with the network at `epoch` (the one on screen) or, not knowing it, at
+    the last epoch the stage reported on screen (else where the chunk on screen started)."""
+    if epoch is None:
+        epoch = st.session_state.get("pg.shown")
+    if epoch is None:
+        epoch = shown_epoch(exp)
+    player(exp).rewind(exp, int(epoch))
     stop()
 
 
@@ -194,20 +200,47 @@ def trigger(name, key=STAGE_KEY):
     return state.get(name) if hasattr(state, "get") else getattr(state, name, None)
 
 
+def _epoch_in(value, name):
+    """Return value[name] if it is an epoch number (a click's message), else None."""
+    v = value.get(name) if isinstance(value, dict) else None
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+
+
 def on_need():
     value = trigger("need")
     exp = _exp()
     if is_playing() and isinstance(value, dict):
+        shown = _epoch_in(value, "shown")
+        if shown is not None:
+            st.session_state["pg.shown"] = shown
         play_chunk(exp)
 
 
+# The pages a click on a link may open from the stage's Pause (url path -> script).
+PAGE_FILES = {p.stem: f"pages/{p.name}" for p in (HERE.parent / "pages").glob("*.py")
+              if p.stem != "playground"}
+
+
 def on_pause():
+    """The stage's Pause: with the epoch on screen, then maybe a Step or another page."""
     value = trigger("pause")
     exp = _exp()
-    epoch = value.get("epoch") if isinstance(value, dict) else None
     if is_playing():
-        pause(exp, epoch if isinstance(epoch, (int, float)) else None)
+        pause(exp, _epoch_in(value, "epoch"))
+    then = value.get("then") if isinstance(value, dict) else None
+    go = value.get("go") if isinstance(value, dict) else None
+    if then == "step":
+        on_step()
+    elif isinstance(go, str) and go.rstrip("/").rsplit("/", 1)[-1] in PAGE_FILES:
+        st.session_state["pg.goto"] = PAGE_FILES[go.rstrip("/").rsplit("/", 1)[-1]]
     st.session_state["pg.rerun_app"] = True  # the Play button's label lives outside the stage
+
+
+def leave():
+    """Another page is opening while this session plays (a way the stage could not see, like
+    the browser's Back button): stop at the last epoch the stage said was on screen."""
+    if is_playing():
+        pause(_exp(), None)
 
 
 def valid_selection(exp, sel) -> dict | None:
@@ -247,7 +280,7 @@ def on_pick():
 def on_feature():
     name = trigger("feature")
     exp = _exp()
-    if name not in FEATURES:
+    if name not in FEATURES or not features_switchable():
         return
     feats = [f for f in exp.config.features if f != name]
     if name not in exp.config.features:
@@ -269,7 +302,15 @@ def on_plane():
     edit_point(_exp(), x1, x2, st.session_state.get("pg.click", "add 1"))
 
 
+def features_switchable() -> bool:
+    """Whether the stage offers every feature to switch on and off (a link may fix them)."""
+    return not (links.is_locked("features") or links.is_hidden("features"))
+
+
 def can_edit_points(exp) -> bool:
+    """Whether clicks on the plane may add and erase points (not when a link fixed the data)."""
+    if links.is_locked("dataset", "n_points", "noise", "train_ratio", "data_seed"):
+        return False
     return exp.own is not None or (exp.config.dataset in PICKER_SETS
                                    and exp.config.dataset not in REGRESSION_SETS)
 
@@ -307,7 +348,7 @@ def set_config(exp, **changes):
 
     if is_playing():
         pause(exp, None)
-    add_notices(exp.apply(replace(exp.config, **changes)))
+    add_notices(exp.apply(links.enforce_locks(replace(exp.config, **changes), exp.config)))
     config_to_widgets(exp.config)
     st.session_state.pop("pg.grid", None)
     st.session_state["pg.rerun_app"] = True  # from the stage: the URL and the bar follow
@@ -346,7 +387,8 @@ def stage_data(exp, *, show_test: bool, discretize: bool, height: int = STAGE_HE
         "height": height,
         "sizes": list(exp.net.layer_sizes),
         "inputs": list(exp.dataset.feature_names),
-        "all_features": list(FEATURES) if generated and plane is not None else [],
+        "all_features": (list(FEATURES) if generated and plane is not None
+                         and features_switchable() else []),
         "feature_pics": pv.feature_pictures(plane.domain, step) if plane is not None else {},
         "thumb": pv.GRID // step, "grid": pv.GRID, "shades": pv.SHADES,
         "palettes": {"hidden": pv.b64(pv.diverging_palette()), "output": pv.b64(col.palette())},
@@ -384,6 +426,10 @@ def stage_fragment(_exp_at_start=None):
     exp = _exp()
     draw_stage(exp, show_test=ss.get("pg_show_test", False),
                discretize=ss.get("pg_discretize", False))
+    goto = ss.pop("pg.goto", None)
+    if goto:
+        ss.pop("pg.rerun_app", None)
+        st.switch_page(goto)  # a link clicked while playing, now paused at the epoch shown
     if ss.pop("pg.rerun_app", False):
         st.rerun()  # Pause, a selection or a stop changes the top bar too
     # One row, each control as wide as its label; it wraps on a narrow screen, never cuts.

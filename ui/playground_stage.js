@@ -325,7 +325,9 @@ function tick(st, now) {
     const lastE = st.frames[st.frames.length - 1].e;
     if (!st.ended && st.frames.length - 1 - st.idx < st.fps * 1.6 && st.requested !== lastE) {
       st.requested = lastE;
-      st.trigger("need", { epoch: lastE });
+      // `shown`: the epoch on screen now, where the server stops if the page is left in a
+      // way this stage cannot see (the browser's Back button).
+      st.trigger("need", { epoch: lastE, shown: st.frames[st.idx].e });
     }
   }
   if (!st.g) {
@@ -343,17 +345,29 @@ function tick(st, now) {
   }
 }
 
+// What the stage stops for before the click goes on: the page's Pause and Step buttons, and
+// links to other pages (the sidebar's, the "Presets, pages" menu's).
+const NAV_LINKS = 'a[data-testid="stSidebarNavLink"], a[data-testid="stPageLink-NavLink"], ' +
+  'a[data-testid="stTopNavLink"]';
+
 function onPauseClick(ev) {
-  // The page's Play/Pause button: while the stage plays, Pause is sent from here with the
-  // epoch on screen, so the server stops at exactly that epoch.
-  const btn = ev.target && ev.target.closest && ev.target.closest(".st-key-pg_play button");
-  if (!btn) return;
+  // While the stage plays, the server's network runs up to a chunk ahead of the screen: Pause,
+  // Step and leaving the page are sent from here with the epoch on screen, so the server stops
+  // at exactly that epoch (then steps one, or opens the other page).
+  const t = ev.target && ev.target.closest ? ev.target : null;
+  if (!t) return;
+  const pauseBtn = t.closest(".st-key-pg_play button"), stepBtn = t.closest(".st-key-pg_step button");
+  const link = pauseBtn || stepBtn ? null : t.closest(NAV_LINKS);
+  if (!pauseBtn && !stepBtn && !link) return;
   for (const st of Object.values(G.stages)) {
     if (st.playing && st.root && st.root.isConnected) {
       ev.stopPropagation(); ev.preventDefault();
       st.playing = false; st.pausing = true;
-      const f = st.frames[st.idx];
-      st.trigger("pause", { epoch: f ? f.e : null });
+      const f = st.frames[st.idx], msg = { epoch: f ? f.e : null };
+      if (stepBtn) msg.then = "step";
+      if (link) msg.go = new URL(link.href, window.location.href).pathname;
+      G.lastPause = { epoch: msg.epoch, w: f ? f.w : null };  // what was on screen (tests read it)
+      st.trigger("pause", msg);
       return;
     }
   }

@@ -22,12 +22,17 @@ PRESET_KEY = "preset_choice"  # the sidebar's Preset box
 PRESET_CONFIG_KEY = "preset_config"  # the config the named preset loaded
 
 
-def session_experiment() -> Experiment:
-    """Return this browser session's experiment, built from the URL on its first run."""
+def session_experiment(start: ExperimentConfig | None = None) -> Experiment:
+    """Return this browser session's experiment, built from the URL on its first run (from
+    `start` instead of the defaults when the URL names no experiment and no lesson)."""
     if SESSION_KEY not in st.session_state:
-        params = {k: v for k, v in st.query_params.to_dict().items()
+        url = st.query_params.to_dict()
+        params = {k: v for k, v in url.items()
                   if k not in links.LINK_PARAMS}  # lesson=, step=, hide=, lock=: ui.links
-        config, notices = ExperimentConfig.from_query_params(params)
+        if start is not None and not params and "lesson" not in url:
+            config, notices = start, []
+        else:
+            config, notices = ExperimentConfig.from_query_params(params)
         if config.dataset == "csv":
             notices.append("data: a link cannot carry uploaded data; upload the CSV again. "
                            "Showing the circle dataset meanwhile.")
@@ -104,9 +109,14 @@ def on_sidebar_change():
 
 def apply_preset(name: str):
     """Switch the experiment to preset `name` (its data, network and training settings)."""
+    apply_config(PRESETS[name][1])
+
+
+def apply_config(config: ExperimentConfig):
+    """Switch the experiment to `config` from its initial weights (locked settings stay)."""
     exp = session_experiment()
     exp.uploaded_params = None
-    add_notices(exp.apply(links.enforce_locks(PRESETS[name][1], exp.config)))
+    add_notices(exp.apply(links.enforce_locks(config, exp.config)))
     exp.reset_network()
     config_to_widgets(exp.config)
     st.session_state[PRESET_KEY] = name  # the Preset box shows what is loaded

@@ -9,14 +9,20 @@ from __future__ import annotations
 import re
 import time
 
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    open_sidebar,
+    screenshot,
+    wait_for_app_idle,
+)
 
 # The stage's state, kept by ui/playground_stage.js on window.__nnpg.
 _STAGE = "Object.values(window.__nnpg.stages)[0]"
 _SHOWN = f"""() => {{ const s = {_STAGE}, f = s.frames[s.idx];
   return {{epoch: f.e, w: f.w, o: f.o || '', redraws: window.__nnpg.redraws,
           counter: document.querySelector('.pg-epoch-value').textContent,
-          points: s.pts.train.x.length, playing: s.playing}}; }}"""
+          points: s.pts.train.x.length + s.pts.test.x.length, playing: s.playing}}; }}"""
 _WEIGHTS = f"""() => {{ const s = {_STAGE}, f = s.frames[s.idx];
   const bin = atob(f.w), u = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
@@ -90,9 +96,21 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
     screenshot(page, "playground_1400x900_paused", full_page=False)
 
     # Feedforward opens on the paused network: its weighted sums use the weights shown.
+    _open_feedforward(page)
+    _assert_feedforward_uses(page, weights)
+    assert_no_exception(page)
+    log = server_log.read_text(errors="replace")
+    assert "Traceback" not in log and "Exception" not in log, log[-3000:]
+
+
+def _open_feedforward(page):
     page.get_by_role("button", name=re.compile("Presets, pages")).click()
     page.get_by_role("link", name=re.compile("Feedforward: one sample")).click()
     wait_for_app_idle(page)
+
+
+def _assert_feedforward_uses(page, weights):
+    """The Feedforward page's first layer multiplies by `weights` (W1 as the stage had it)."""
     page.get_by_text("All steps as text").click()
     text = page.locator("code").first.inner_text()
     # "z(1)_j = a(0)_1*w(1)_1,j + ... = x1 * W[0, j] + x2 * W[1, j] + b = z": the products'
@@ -103,9 +121,37 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
         assert len(factors) == 2, line
         for i, w in enumerate(factors):
             assert abs(w - weights[i * 4 + j]) <= 1e-5 * max(1.0, abs(w)), (i, j, w, line)
+
+
+def test_leaving_mid_play_opens_the_other_page_on_the_epoch_shown(app_url, page, server_log):
+    _open(page, app_url)
+    _play_button(page).click()
+    # mid-chunk: the server has trained the next chunk while this one is on screen
+    page.wait_for_function(f"() => {_STAGE}.playing && {_STAGE}.frames[{_STAGE}.idx].e > 70",
+                           timeout=60_000)
+    _open_feedforward(page)  # a link, clicked while playing
+    assert "feedforward" in page.url
+    # the frame on screen when the link was clicked (the stage kept it)
+    left = page.evaluate("() => window.__nnpg.lastPause.epoch")
+    weights = page.evaluate("""() => { const bin = atob(window.__nnpg.lastPause.w);
+      const u = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+      return Array.from(new Float32Array(u.buffer)); }""")
+    assert left > 70
+    _assert_feedforward_uses(page, weights)
+    # and back on the Playground it is paused at that epoch
+    open_sidebar(page)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Playground").first.click()
+    wait_for_app_idle(page)
+    live = "Object.values(window.__nnpg.stages).filter((s) => s.root && s.root.isConnected)[0]"
+    for _ in range(300):  # bounded: 30 s
+        if page.evaluate(f"() => !!({live} && {live}.g && !{live}.playing)"):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(f"() => {live}.frames[{live}.idx].e") == left
+    assert page.locator(".pg-epoch-value").inner_text() == f"{left:07,d}"
     assert_no_exception(page)
-    log = server_log.read_text(errors="replace")
-    assert "Traceback" not in log and "Exception" not in log, log[-3000:]
+    assert "Traceback" not in server_log.read_text(errors="replace")
 
 
 def test_six_layers_of_eight_play_and_the_updates_per_second_are_printed(app_url, page):
@@ -153,8 +199,9 @@ def test_click_the_plane_adds_a_point_of_your_data(app_url, page, server_log):
     x, y = _stage_point(page, "plane")
     page.mouse.click(x, y)
     wait_for_app_idle(page)
-    page.wait_for_function(f"() => {_STAGE}.pts.train.x.length === {n + 1}", timeout=30_000)
-    assert page.get_by_role("button", name=re.compile(r"Your data \(201 points")).is_visible()
+    page.wait_for_function(f"() => {_STAGE}.pts.train.x.length + {_STAGE}.pts.test.x.length "
+                           f"=== {n + 1}", timeout=30_000)
+    assert page.get_by_role("button", name=re.compile(rf"Your data \({n + 1} points")).is_visible()
     assert_no_exception(page)
     assert "Traceback" not in server_log.read_text(errors="replace")
 
@@ -173,3 +220,20 @@ def test_small_screens_and_1024_while_playing(app_url, page):
         assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= width  # nothing off-screen
         screenshot(page, f"playground_{width}x{height}_paused", full_page=False)
         assert_no_exception(page)
+
+
+def test_a_teachers_link_hides_and_locks_the_top_bar_and_data_controls(app_url, page):
+    _open(page, app_url + "/?hide=lr,preset&lock=batch,data")
+    assert page.locator(".st-key-pg_lr").count() == 1
+    assert not page.locator(".st-key-pg_lr").is_visible()  # hidden
+    assert page.locator(".st-key-pg_act").is_visible()  # not named: untouched
+    for key in ("pg_batch", "pg_sets", "pg_task"):  # locked: shown, greyed, not clickable
+        box = page.locator(f".st-key-{key}").first
+        assert box.is_visible(), key
+        assert box.evaluate("(e) => getComputedStyle(e).pointerEvents") == "none", key
+    page.get_by_role("button", name=re.compile("Presets, pages")).click()
+    assert page.locator(".st-key-preset_spiral").count() == 0  # presets hidden
+    assert not page.get_by_text("Start from a preset").count()
+    assert page.get_by_role("link", name=re.compile("Feedforward: one sample")).is_visible()
+    screenshot(page, "playground_1400x900_teacher_link", full_page=False)
+    assert_no_exception(page)
