@@ -109,17 +109,18 @@ def on_sidebar_change():
 
 def apply_preset(name: str):
     """Switch the experiment to preset `name` (its data, network and training settings)."""
-    apply_config(PRESETS[name][1])
+    apply_config(PRESETS[name][1], name)
 
 
-def apply_config(config: ExperimentConfig):
-    """Switch the experiment to `config` from its initial weights (locked settings stay)."""
+def apply_config(config: ExperimentConfig, preset: str | None = None):
+    """Switch the experiment to `config` from its initial weights (locked settings stay);
+    `preset` names it in the sidebar's Preset box (None: the box says "your own settings")."""
     exp = session_experiment()
     exp.uploaded_params = None
     add_notices(exp.apply(links.enforce_locks(config, exp.config)))
     exp.reset_network()
     config_to_widgets(exp.config)
-    st.session_state[PRESET_KEY] = name  # the Preset box shows what is loaded
+    st.session_state[PRESET_KEY] = preset  # the Preset box shows what is loaded
     st.session_state[PRESET_CONFIG_KEY] = exp.config
 
 
