@@ -267,3 +267,22 @@ def test_epoch_0_view_draws_the_initial_network_with_varied_widths_and_an_empty_
     assert len(widths) >= 3
     loss_lines = [t for t in fig["data"] if t.get("name") == "train loss"]
     assert list(unb64(loss_lines[0]["y"])) == pytest.approx([exp.start_history().initial_loss])
+
+
+def test_log_axis_labels_are_the_values_a_reader_sees():
+    from viz.training import log_axis
+
+    # within one decade: at least three labels, each the tick's own value (0.2, never a bare
+    # minor "2"), all inside the data's range
+    for lo, hi in ((0.13, 0.25), (0.3, 0.9), (0.2491, 0.2493), (120.0, 900.0)):
+        axis = log_axis([lo, hi, (lo + hi) / 2])
+        assert axis["type"] == "log" and len(axis["tickvals"]) >= 3
+        assert [float(t) for t in axis["ticktext"]] == axis["tickvals"]
+        assert all(lo <= t <= hi for t in axis["tickvals"])
+    # two decades or more: powers of ten
+    assert log_axis([1e-4, 0.5])["dtick"] == 1
+    # epoch 0: one value, a decade of room below it for the training to come
+    one = log_axis([0.25])
+    assert one["range"][0] < np.log10(0.25) - 0.99 and one["range"][1] > np.log10(0.25)
+    assert log_axis([float("nan"), 0.0]) == {"type": "log", "title": None,
+                                              "exponentformat": "power"}

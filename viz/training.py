@@ -47,9 +47,10 @@ FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < 
 
 
 def log_axis(values, **extra) -> dict:
-    """A log-scale axis with a few labels: powers of ten when the values span two decades or
-    more, else 1, 2, 5 times them; never every minor tick (Plotly's default on short ranges).
-    One value (epoch 0) gets a decade below it and half above, where training will go."""
+    """A log-scale axis with a few labels, each a whole number a reader can take as is:
+    powers of ten when the values span two decades or more, else the 1, 2, 5 (or, on a short
+    range, every digit) times a power of ten inside the values' range, written out (0.2, not
+    Plotly's bare minor "2"). One value (epoch 0) gets a decade below it and half above."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     axis = {"type": "log", "title": None, "exponentformat": "power", **extra}
@@ -59,7 +60,24 @@ def log_axis(values, **extra) -> dict:
     if hi - lo < 1e-9:
         lo, hi = lo - 1.0, hi + 0.5
         axis["range"] = [lo, hi]
-    axis["dtick"] = 1 if hi - lo >= 2 else "D2"
+    if hi - lo >= 2:
+        axis["dtick"] = 1
+        return axis
+    ticks = []
+    for digits in ((1, 2, 5), range(1, 10)):
+        ticks = [float(f"{m}e{k}") for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
+                 for m in digits if lo - 1e-9 <= np.log10(m) + k <= hi + 1e-9]
+        if len(ticks) >= 3:
+            break
+    else:  # well inside one decade: evenly spaced round values, as a linear axis has
+        a, b = 10.0 ** lo, 10.0 ** hi
+        step = 10.0 ** np.floor(np.log10((b - a) / 4))
+        step *= next(m for m in (1, 2, 5, 10) if (b - a) / (step * m) <= 6)
+        places = max(0, int(-np.floor(np.log10(step))))
+        ticks = [round(float(t), places) for t in
+                 np.arange(np.ceil(a / step) * step, b + step / 2, step) if t <= b * (1 + 1e-9)]
+    axis.update(tickmode="array", tickvals=ticks, ticktext=[
+        np.format_float_positional(t, precision=12, trim="-") for t in ticks])
     return axis
 
 
@@ -377,7 +395,7 @@ def _controls(frames):
                           y=-0.04, xanchor="left", yanchor="top", pad=dict(t=10, r=10),
                           showactive=False, bgcolor=PRIMARY, bordercolor=PRIMARY,
                           font=dict(size=14, color="white", family=APP_FONT))],
-        sliders=[dict(active=0, steps=steps, x=0.3, len=0.7, y=-0.02, yanchor="top",
+        sliders=[dict(active=0, steps=steps, x=0.34, len=0.66, y=-0.02, yanchor="top",
                       pad=dict(t=10), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
                       currentvalue=dict(font=dict(size=14, color="#222", family=APP_FONT),
                                         xanchor="left"))],
