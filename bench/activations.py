@@ -9,8 +9,11 @@ with nn_core.train. Checks once that both give the same losses, then prints the 
 time and CPU time of each and the ratio sequential / batched (> 1: batching is faster).
 
 Then the page's study: the nine activations x 5 initial-weight seeds (45 runs) in one batch
-(Experiment.study(..., seeds=5), what the Activations page runs; budget 3 s), against one seed
-(9 runs) measured in the same process.
+(Experiment.study(..., seeds=5), what the Activations page runs; budget 3 s), in CPU seconds
+and wall seconds, against two references measured in the same process: one seed (9 runs in
+one batch) and one train() of the same net (one run): the last column says how many single
+trainings the whole study costs, a figure that travels between machines and loads better
+than seconds do.
 """
 
 from __future__ import annotations
@@ -95,15 +98,22 @@ def main():
                  f"{'full batch' if not batch else f'batch {batch}'}")
         print(f"{label:44s} {bw:11.2f}s {bc:5.2f}s {sw:10.2f}s {sc:5.2f}s {sw / bw:6.2f}")
     print(f"\nthe page's study: 9 activations x {SEEDS} seeds = {9 * SEEDS} runs in one batch "
-          f"(budget 3 s) vs one seed (9 runs)")
-    print(f"{'case':44s} {'5 seeds wall':>12s} {'cpu':>6s} {'1 seed':>11s} {'cpu':>6s} "
-          f"{'ratio':>6s}")
+          f"(budget 3 s) vs one seed (9 runs) and vs one train() run")
+    print(f"{'case':40s} {'study wall':>10s} {'cpu':>6s} {'1 seed cpu':>10s} "
+          f"{'train() cpu':>11s} {'study / train()':>15s}")
     for n_points, batch in ((200, 10), (500, 10)):
         exp = setup(n_points, batch)
         fw, fc = timed(seeds, exp, args.runs)
-        ow, oc = timed(batched, exp, args.runs)
+        _, oc = timed(batched, exp, args.runs)
+        _, tc = timed(single, exp, args.runs)
         label = f"{n_points} points ({len(exp.X_train)} train), batch {batch}"
-        print(f"{label:44s} {fw:11.2f}s {fc:5.2f}s {ow:10.2f}s {oc:5.2f}s {fw / ow:6.2f}")
+        print(f"{label:40s} {fw:9.2f}s {fc:5.2f}s {oc:9.2f}s {tc:10.3f}s {fc / tc:14.1f}x")
+
+
+def single(exp):
+    net = exp.initial_net()
+    return train(net, exp.X_train, exp.y_train, epochs=EPOCHS, optimizer=exp.make_optimizer(),
+                 **exp.train_kwargs())
 
 
 if __name__ == "__main__":

@@ -12,31 +12,22 @@ Each figure is the median of several runs.
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import median_time  # noqa: E402  (bench/timing.py, beside this script)
+
 from nn_core import Network, experiment_script, to_numpy_script, train  # noqa: E402
 from nn_core.config import PRESETS  # noqa: E402
 from nn_core.experiment import Experiment  # noqa: E402
 
 RUNS = 5
-
-
-def median_time(fn, runs=RUNS):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main():

@@ -25,7 +25,7 @@ from .activations import get_activation
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer, regularization_gradient
 from .passes import PerRun
-from .training import History, Snapshot, accuracy, is_classification
+from .training import History, Snapshot, _Accuracy, is_classification
 
 
 @dataclass
@@ -63,12 +63,50 @@ class _Stack:
     `weights[l]` is (R, n_in, n_out) and `biases[l]` (R, 1, n_out), so a learning rate of
     shape (R, 1, 1) broadcasts over both. nn_core's optimizers only read `.weights` and
     `.biases` and update them elementwise in place, so they step a _Stack as they step one
-    Network.
+    Network. With `flat`, the parameters (and their gradients) are views of one buffer, so
+    that a step is a few NumPy calls on it rather than a few per array (as train() does).
     """
 
-    def __init__(self, weights, biases):
-        self.weights = weights
-        self.biases = biases
+    def __init__(self, weights, biases, flat=False):
+        self.weights, self.biases = weights, biases
+        self.values = self.grad = None
+        if flat:
+            params = weights + biases
+            self.values = np.concatenate([p.ravel() for p in params])
+            self.grad = np.zeros_like(self.values)
+            views = self.split(self.values, params)
+            k = len(weights)
+            self.weights, self.biases = views[:k], views[k:]
+            grads = self.split(self.grad, params)
+            self.grads = grads[:k], grads[k:]
+
+    @staticmethod
+    def split(buffer, like):
+        views, start = [], 0
+        for p in like:
+            views.append(buffer[start:start + p.size].reshape(p.shape))
+            start += p.size
+        return views
+
+
+class _Rows:
+    """Preallocated (epoch, run[, layer]) blocks of what each epoch measures."""
+
+    def __init__(self, epochs, R, layers, classify, has_test):
+        self.loss = np.empty((epochs, R))
+        self.norms = np.empty((epochs, R, layers))
+        self.change = np.empty((epochs, R))
+        self.accuracy = np.empty((epochs, R)) if classify else None
+        self.test_loss = np.empty((epochs, R)) if has_test else None
+        self.test_accuracy = np.empty((epochs, R)) if classify and has_test else None
+
+    def hand_over(self, history, r, last):
+        """Record run r's epochs 1..last into its History."""
+        def column(block):
+            return None if block is None else block[:last, r]
+        history.extend(range(1, last + 1), column(self.loss), self.norms[:last, r],
+                       column(self.change), column(self.accuracy), column(self.test_loss),
+                       column(self.test_accuracy))
 
 
 def _losses(out_name, loss, trace, y):
@@ -120,15 +158,22 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     # The one forward/backward pass of nn_core.passes, stacked: only the hidden activation
     # differs between runs.
     fns = [PerRun(names)] * (len(sizes) - 2) + [get_activation(out_name)]
+    reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
+    # One learning rate and no penalty: the optimizer steps one flat buffer (the hot path).
+    flat = len(set(rates)) == 1 and not reg
     stack = _Stack([np.stack([w[l] for w, _ in starts]) for l in range(len(sizes) - 1)],
-                   [np.stack([b[l] for _, b in starts])[:, None] for l in range(len(sizes) - 1)])
+                   [np.stack([b[l] for _, b in starts])[:, None] for l in range(len(sizes) - 1)],
+                   flat)
     # A scalar rate keeps the arithmetic of train() bit for bit; differing rates broadcast.
     opt = make_optimizer(optimizer, max(rates))
     if len(set(rates)) > 1:
         opt.lr = np.array(rates).reshape(R, 1, 1)
     else:
         opt.lr = rates[0]
-    reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
+    if flat:
+        state = opt._flat_state(stack.weights + stack.biases,
+                                lambda buffer: _Stack.split(buffer, stack.weights + stack.biases))
+        values, grad = [stack.values], [stack.grad]
     n = X.shape[0]
     batch = n if not batch_size or batch_size >= n else int(batch_size)
     classify = is_classification(y)
@@ -147,28 +192,38 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     previous = [w.copy() for w in stack.weights]
     previous_b = [b.copy() for b in stack.biases]
     rng = np.random.default_rng([seed, 0])  # train()'s minibatch order for a fresh History
+    # Each epoch's measurements of every run, one row per epoch (handed to the Histories at
+    # the end); a run that diverged keeps its rows up to the epoch before.
+    rows = _Rows(epochs, R, len(sizes) - 1, classify, has_test)
+    train_accuracy = _Accuracy(y) if classify else None
+    test_accuracy = _Accuracy(y_test) if classify and has_test else None
+    recorded = np.zeros(R, dtype=int)
 
     with np.errstate(all="ignore"):  # divergence is detected and reported per run below
         for epoch in range(1, epochs + 1):
-            order = rng.permutation(n) if batch < n else None
+            if batch < n:  # shuffled once per epoch, as train() does: each minibatch is a view
+                order = rng.permutation(n)
+                X_epoch, y_epoch = X[order], y[order]
+            else:
+                X_epoch, y_epoch = X, y
             for lo in range(0, n, batch):
-                if order is None:
-                    xb, yb = X, y
-                else:
-                    rows = order[lo:lo + batch]
-                    xb, yb = X[rows], y[rows]
-                grads = passes.backward(stack.weights, fns,
-                                        passes.forward(stack.weights, stack.biases, fns, xb),
-                                        yb, loss, net.use_bias, with_loss=False)
+                xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
+                trace = passes.forward(stack.weights, stack.biases, fns, xb, derivatives=True)
+                if flat:
+                    passes.backward(stack.weights, fns, trace, yb, loss, net.use_bias, False,
+                                    stack.grads)
+                    opt._update(values, grad, state)
+                    continue
+                grads = passes.backward(stack.weights, fns, trace, yb, loss, net.use_bias,
+                                        with_loss=False)
                 if reg:
                     grads.weights = [g + regularization_gradient(w, reg, reg_rate)
                                      for g, w in zip(grads.weights, stack.weights)]
                 opt.step(stack, grads)
 
-            trace = passes.forward(stack.weights, stack.biases, fns, X)
+            trace = passes.forward(stack.weights, stack.biases, fns, X, derivatives=True)
             full = passes.backward(stack.weights, fns, trace, y, loss, net.use_bias)
-            losses, acts = full.loss, trace.activations
-            finite = np.isfinite(losses)
+            finite = np.isfinite(full.loss)
             for w in stack.weights:
                 finite &= np.all(np.isfinite(w), axis=(1, 2))
             for r in np.flatnonzero(alive & ~finite):
@@ -178,21 +233,25 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
                              [b[r, 0].copy() for b in previous_b])
             if not alive.any():
                 break
-            norms = [np.sqrt(np.sum(g * g, axis=(1, 2))) for g in full.weights]
+            recorded[alive] = epoch
+            row = epoch - 1
+            rows.loss[row] = full.loss
+            for l, g in enumerate(full.weights):
+                rows.norms[row, :, l] = np.sqrt(np.sum(g * g, axis=(1, 2)))
+            rows.change[row] = np.maximum.reduce([np.max(np.abs(w - p), axis=(1, 2))
+                                                  for w, p in zip(stack.weights, previous)])
+            if classify:
+                rows.accuracy[row] = train_accuracy(trace.output)
             if has_test:
                 test_trace = passes.forward(stack.weights, stack.biases, fns, X_test)
-                test_losses, ta = _losses(out_name, loss, test_trace, y_test), test_trace.activations
-            for r in np.flatnonzero(alive):
-                histories[r].record(
-                    epoch, float(losses[r]), [float(v[r]) for v in norms],
-                    max(float(np.max(np.abs(w[r] - p[r]))) for w, p in zip(stack.weights,
-                                                                          previous)),
-                    accuracy(acts[-1][r], y) if classify else None,
-                    float(test_losses[r]) if has_test else None,
-                    accuracy(ta[-1][r], y_test) if has_test and classify else None)
-            previous = [w.copy() for w in stack.weights]
-            previous_b = [b.copy() for b in stack.biases]
+                rows.test_loss[row] = _losses(out_name, loss, test_trace, y_test)
+                if classify:
+                    rows.test_accuracy[row] = test_accuracy(test_trace.output)
+            for keep, now in zip(previous + previous_b, stack.weights + stack.biases):
+                np.copyto(keep, now)
 
+    for r, h in enumerate(histories):
+        rows.hand_over(h, r, recorded[r])
     runs = []
     for r, name in enumerate(names):
         if r in frozen:

@@ -37,9 +37,24 @@ def _gelu_derivative(z, a):
     )
 
 
+def _gelu_both(z):
+    # _gelu and _gelu_derivative with their one tanh computed once (the same arithmetic).
+    zc = np.clip(z, -50.0, 50.0)
+    t = np.tanh(_SQRT_2_OVER_PI * (zc + _GELU_K * zc * zc * zc))
+    return 0.5 * z * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * zc * (1.0 - t * t) * _SQRT_2_OVER_PI * (
+        1.0 + 3.0 * _GELU_K * zc * zc
+    )
+
+
 def _swish_derivative(z, a):
     s = sigmoid(z)
     return s + a * (1.0 - s)
+
+
+def _swish_both(z):
+    s = sigmoid(z)
+    a = z * s
+    return a, s + a * (1.0 - s)
 
 
 def softmax(z):
@@ -66,9 +81,18 @@ class Activation:
     cost: str
     elementwise: bool = True
     extra: dict = field(default_factory=dict)
+    # (f(z), f'(z)) in one go, for functions whose derivative repeats f's costly part.
+    _both: callable = None
 
     def __call__(self, z):
         return self.fn(z)
+
+    def value_and_derivative(self, z):
+        """Return (f(z), f'(z)): the numbers of fn and derivative, computed together."""
+        if self._both is not None:
+            return self._both(z)
+        a = self.fn(z)
+        return a, self._derivative(z, a)
 
     def derivative(self, z):
         """Return f'(z) elementwise."""
@@ -157,14 +181,14 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\mathrm{GELU}'(z) = \tfrac{1}{2}(1 + t) + \tfrac{1}{2} z (1 - t^{2})\sqrt{2/\pi}"
             r"\,(1 + 3 \cdot 0.044715 z^{2})",
             "Gaussian error linear unit (tanh form), used in transformers: a smooth, dipping ReLU.",
-            "(-0.17, inf)", False, "left", True, "1 tanh, a cubic",
+            "(-0.17, inf)", False, "left", True, "1 tanh, a cubic", _both=_gelu_both,
         ),
         Activation(
             "swish", lambda z: z * sigmoid(z), _swish_derivative,
             r"\mathrm{swish}(z) = z\,\sigma(z)",
             r"\mathrm{swish}'(z) = \sigma(z) + z\,\sigma(z)(1 - \sigma(z))",
             "z times its own sigmoid: smooth and non-monotonic, close to ReLU for large |z|.",
-            "(-0.28, inf)", False, "left", True, "1 exp, 1 division",
+            "(-0.28, inf)", False, "left", True, "1 exp, 1 division", _both=_swish_both,
         ),
         Activation(
             "linear", lambda z: z, lambda z, a: np.ones_like(z),

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .build import build_network, worked_example_dataset
+from .config import PRESETS as CONFIG_PRESETS
 from .losses import LOSSES
 from .network import Network, as_batch, as_targets
 from .optimizers import SGD
@@ -253,10 +255,11 @@ def parse_matrix_csv(text, max_rows: int = MAX_UNITS, max_cols: int = MAX_UNITS)
 
 # ---- presets ----
 def _mazur():
-    net = Network([2, 2, 2], "sigmoid")
-    net.set_params([[[0.15, 0.25], [0.20, 0.30]], [[0.40, 0.50], [0.45, 0.55]]],
-                   [[0.35, 0.35], [0.60, 0.60]])
-    return CheckInput(net, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), "mse", 0.5, {})
+    # The worked-example preset itself: its data, fixed weights, loss and learning rate.
+    config = CONFIG_PRESETS["worked_example"][1]
+    data = worked_example_dataset()
+    net = build_network(config, data)
+    return CheckInput(net, data.X_train, data.y_train, config.loss, config.lr, {})
 
 
 def _tutorial():

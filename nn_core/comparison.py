@@ -131,7 +131,12 @@ def history_columns(history: History) -> dict:
 
 def history_to_csv(history: History) -> str:
     """Return the History as CSV text: a header row, then one row per epoch (full precision)."""
-    cols = history_columns(history)
+    return columns_to_csv(history_columns(history))
+
+
+def columns_to_csv(cols: dict) -> str:
+    """Return history_columns' output as history_to_csv's text (the columns taken now, the
+    text written later: a download written when clicked)."""
     out = io.StringIO()
     out.write(",".join(cols) + "\n")
     for row in zip(*cols.values()):

@@ -1,7 +1,8 @@
 """What training records: a History of every epoch and Snapshots of the parameters.
 
-One recorder for every trainer: train() and the activation study write each epoch through
-`History.record` and a divergence through `History.diverge`. (Moved here from
+One recorder for every trainer: train() writes each epoch through `History.record`, the
+activation study its runs' epochs in blocks through `History.extend`, and both a divergence
+through `History.diverge`. (Moved here from
 nn_core.training, which re-exports History and Snapshot.)
 """
 
@@ -165,6 +166,19 @@ class History:
             self.test_loss_list.append(test_loss)
         if test_accuracy is not None:
             self.test_accuracy_list.append(test_accuracy)
+
+    def extend(self, epochs, loss, grad_norms, weight_change, accuracy=None, test_loss=None,
+               test_accuracy=None):
+        """Record several epochs at once: each argument holds one row per epoch (what
+        `record` takes for one epoch), as arrays; absent measurements are None."""
+        self.epoch_list.extend(int(e) for e in epochs)
+        self.loss_list.extend(np.asarray(loss, dtype=float).tolist())
+        self.grad_norm_list.extend(np.asarray(grad_norms, dtype=float).tolist())
+        self.weight_change_list.extend(np.asarray(weight_change, dtype=float).tolist())
+        for values, into in ((accuracy, self.accuracy_list), (test_loss, self.test_loss_list),
+                             (test_accuracy, self.test_accuracy_list)):
+            if values is not None:
+                into.extend(np.asarray(values, dtype=float).tolist())
 
     def diverge(self, epoch: int, lr):
         """Mark the run as stopped at `epoch` by a NaN or infinite loss, and say why."""

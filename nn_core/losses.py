@@ -11,27 +11,57 @@ import numpy as np
 LOG_EPS = 1e-12
 
 
+# Every loss also takes a stack of R networks' outputs (R, n, k) against the shared y (n, k):
+# then it reduces over each run's own (n, k) and returns one value per run, with the
+# normalisations of one network (shape[-2] samples, shape[-2] * shape[-1] elements), so that
+# each run gets the very numbers it would get alone.
+def _one_run(o):
+    """The axes of one run's output: all of them, unless o is a stack."""
+    return None if o.ndim <= 2 else (-2, -1)
+
+
+def _scalar(v):
+    return v if isinstance(v, np.ndarray) else float(v)
+
+
+def _elements(o):
+    return o.size if o.ndim <= 2 else o.shape[-2] * o.shape[-1]
+
+
+def _samples(o):
+    return o.shape[0] if o.ndim <= 2 else o.shape[-2]
+
+
 def _sse(o, y):
     d = o - y
-    return float(np.add.reduce(d * d, axis=None))  # np.sum's own reduction, without its wrapper
+    # np.sum's own reduction, without its wrapper
+    return _scalar(np.add.reduce(d * d, axis=_one_run(o)))
 
 
 def _mse(o, y):
-    return float(np.mean((o - y) ** 2))
+    return _scalar(np.mean((o - y) ** 2, axis=_one_run(o)))
+
+
+def _mse_gradient(o, y):
+    return 2.0 * (o - y) / _elements(o)
 
 
 def _bce(o, y):
     p = np.clip(o, LOG_EPS, 1.0 - LOG_EPS)
-    return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+    return _scalar(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p), axis=_one_run(o)))
 
 
 def _bce_gradient(o, y):
     p = np.clip(o, LOG_EPS, 1.0 - LOG_EPS)
-    return (p - y) / (p * (1.0 - p)) / o.size
+    return (p - y) / (p * (1.0 - p)) / _elements(o)
 
 
 def _cross_entropy(o, y):
-    return float(-np.sum(y * np.log(np.clip(o, LOG_EPS, None))) / o.shape[0])
+    return _scalar(-np.sum(y * np.log(np.clip(o, LOG_EPS, None)), axis=_one_run(o)) / _samples(o))
+
+
+def _cross_entropy_gradient(o, y):
+    return -y / np.clip(o, LOG_EPS, None) / _samples(o)
 
 
 @dataclass(frozen=True)
@@ -55,7 +85,7 @@ LOSSES: dict[str, Loss] = {
             "Sum of squared errors, as in the tutorial.",
         ),
         Loss(
-            "mse", _mse, lambda o, y: 2.0 * (o - y) / o.size,
+            "mse", _mse, _mse_gradient,
             r"L = \frac{1}{N} \sum_i (o_i - y_i)^2",
             r"\frac{\partial L}{\partial o_i} = \frac{2}{N}(o_i - y_i)",
             "Mean squared error over all output elements.",
@@ -67,7 +97,7 @@ LOSSES: dict[str, Loss] = {
             "Binary cross-entropy, mean over elements; pairs with a sigmoid output.",
         ),
         Loss(
-            "cross_entropy", _cross_entropy, lambda o, y: -y / np.clip(o, LOG_EPS, None) / o.shape[0],
+            "cross_entropy", _cross_entropy, _cross_entropy_gradient,
             r"L = -\frac{1}{n} \sum_{s} \sum_k y_{sk} \ln o_{sk}",
             r"\frac{\partial L}{\partial o_{sk}} = -\frac{1}{n} \frac{y_{sk}}{o_{sk}}",
             "Categorical cross-entropy, mean over samples; pairs with a softmax output.",
@@ -90,12 +120,13 @@ def fused_output_delta(activation: str, loss: str) -> bool:
 
 
 def loss_from_logits(activation: str, loss: str, z, y) -> float:
-    """Return the loss computed from the output layer's z, exact even where a saturates."""
+    """Return the loss computed from the output layer's z, exact even where a saturates
+    (one value per run for a stack's z)."""
     if activation == "sigmoid" and loss == "bce":
         # -[y ln s(z) + (1-y) ln(1-s(z))] = ln(1 + e^z) - y z
-        return float(np.mean(np.logaddexp(0.0, z) - y * z))
+        return _scalar(np.mean(np.logaddexp(0.0, z) - y * z, axis=_one_run(z)))
     if activation == "softmax" and loss == "cross_entropy":
         m = np.max(z, axis=-1, keepdims=True)
         lse = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
-        return float(np.sum(y * (lse - z)) / z.shape[0])
+        return _scalar(np.sum(y * (lse - z), axis=_one_run(z)) / _samples(z))
     raise ValueError(f"no logit form for {activation} with {loss}")

@@ -20,10 +20,16 @@ from . import script_parts as parts
 from .config import PRESETS
 from .losses import fused_output_delta, get_loss
 from .optimizers import REGULARIZATIONS, SGD, Adam, Momentum
+from .script_text import LINE
+from .script_text import number as _number
+from .script_text import param_lists as _param_lists
+from .script_text import print_every as _print_every
+from .script_text import rows as _rows
+from .script_text import safe_text as _safe_text
+from .script_text import wrapped as _wrapped
 
 SCRIPT_OPTIMIZERS = ("sgd", "momentum", "adam")  # each has its update in script_parts
 MAX_ROWS = 5000  # more rows than any dataset the playground makes or accepts
-LINE = 100  # the longest line written (the project's ruff line length)
 
 
 def _name_of(optimizer):
@@ -56,69 +62,6 @@ def script_refusal(net, X, y, *, loss="sse", optimizer="sgd", regularization="no
         return ("a softmax output with cross-entropy needs one-hot targets (each row summing "
                 "to 1) for the script's simple dL/dz = (a - y) / n.")
     return None
-
-
-def _number(v) -> str:
-    return repr(float(v))
-
-
-def _rows(name, matrix, comment="") -> list:
-    """Return `name = np.array([...])` lines: one matrix row per line (wrapped if long)."""
-    lines = _comment(comment)
-    lines.append(f"{name} = np.array([")
-    for row in np.asarray(matrix, dtype=float):
-        lines += _wrapped([_number(v) for v in row], "    [", "],")
-    lines.append("])")
-    return lines
-
-
-def _wrapped(items, head, tail, indent="     ") -> list:
-    one = head + ", ".join(items) + tail
-    if len(one) <= LINE:
-        return [one]
-    lines, current = [], head
-    for i, item in enumerate(items):
-        piece = item + (", " if i < len(items) - 1 else "")
-        if len(current) + len(piece.rstrip()) > LINE - len(tail) and current.strip(" [("):
-            lines.append(current.rstrip())
-            current = indent
-        current += piece
-    lines.append(current + tail)
-    return lines
-
-
-def _param_lists(name, arrays, comment) -> list:
-    """Return `name = [[...], ...]` for a list of weight matrices or bias vectors."""
-    lines = _comment(comment) + [f"{name} = ["]
-    for l, a in enumerate(arrays):
-        a = np.asarray(a, dtype=float)
-        lines.append(f"    # layer {l + 1}: shape {a.shape}")
-        if a.ndim == 1:
-            lines += _wrapped([_number(v) for v in a], "    [", "],")
-        else:
-            lines.append("    [")
-            for row in a:
-                lines += _wrapped([_number(v) for v in row], "        [", "],", " " * 9)
-            lines.append("    ],")
-    lines.append("]")
-    return lines
-
-
-def _comment(text, indent="") -> list:
-    return textwrap.wrap(text, LINE - 2 - len(indent), initial_indent=indent + "# ",
-                         subsequent_indent=indent + "# ") if text else []
-
-
-def _safe_text(text, limit=120) -> str:
-    """Return text reduced to plain, harmless characters (for the docstring and comments)."""
-    return re.sub(r"[^A-Za-z0-9 ,.;:()'+\-_/^=*]", "", str(text))[:limit].strip()
-
-
-def _print_every(epochs) -> int:
-    """Return a round number of epochs between printed losses: about ten lines in all."""
-    target = max(1, epochs // 10)
-    nice = [m * 10**k for k in range(6) for m in (1, 2, 5)]
-    return max(m for m in nice if m <= target)
 
 
 def to_numpy_script(net, X, y, *, loss, lr, epochs, batch_size=0, seed=0, optimizer="sgd",

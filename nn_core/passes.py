@@ -28,6 +28,9 @@ class ForwardTrace:
 
     pre_activations: list
     activations: list
+    # f'(z) per hidden layer when the forward pass was asked for them (forward(...,
+    # derivatives=True)): the backward pass then multiplies by them instead of computing them.
+    derivatives: list | None = None
 
     @property
     def output(self):
@@ -88,37 +91,42 @@ class PerRun:
             d[runs] = act._derivative(z[runs], a[runs])
         return grad_a * d
 
+    def value_and_derivative(self, z):
+        a, d = np.empty_like(z), np.empty_like(z)
+        for act, runs in self.groups:
+            a[runs], d[runs] = act.value_and_derivative(z[runs])
+        return a, d
 
-def forward(weights, biases, fns, X) -> ForwardTrace:
-    """Return the trace of X through the layers (stacked if the weights are)."""
+
+def forward(weights, biases, fns, X, derivatives=False) -> ForwardTrace:
+    """Return the trace of X through the layers (stacked if the weights are).
+
+    derivatives=True also keeps f'(z) of each hidden layer, computed with f(z) (one pass over
+    the groups of a stack, one tanh or sigmoid where f and f' share it), for a backward pass
+    to follow.
+    """
     # np.dot: the same BLAS call as @ for 2-D arrays, with a third of its overhead.
     mm = np.dot if weights[0].ndim == 2 else np.matmul
-    zs, activations = [], [X]
+    zs, activations, ds = [], [X], [] if derivatives else None
     a = X
-    for w, b, f in zip(weights, biases, fns):
+    last = len(weights) - 1
+    for l, (w, b, f) in enumerate(zip(weights, biases, fns)):
         z = mm(a, w) + b
-        a = f.fn(z)
+        if derivatives and l < last:
+            a, d = f.value_and_derivative(z)
+            ds.append(d)
+        else:
+            a = f.fn(z)
         zs.append(z)
         activations.append(a)
-    return ForwardTrace(zs, activations)
-
-
-def _per_run(fn, output, y):
-    """fn(output, y) for one network, or per run of a stack: a loss normalises by the size of
-    one network's output."""
-    if output.ndim == 2:
-        return fn(output, y)
-    return [fn(o, y) for o in output]
+    return ForwardTrace(zs, activations, ds)
 
 
 def loss_value(out_name, loss, z, output, y):
     """Return the loss at the output layer's (z, a): a float, or one per run of a stack."""
     if fused_output_delta(out_name, loss):
-        # Written in z: exact even where the output saturates.
-        value = _per_run(lambda zr, yr: loss_from_logits(out_name, loss, zr, yr), z, y)
-    else:
-        value = _per_run(get_loss(loss).value, output, y)
-    return value if output.ndim == 2 else np.array(value)
+        return loss_from_logits(out_name, loss, z, y)  # exact even where the output saturates
+    return get_loss(loss).value(output, y)
 
 
 def output_delta(f, loss, z, output, y, mistakes=None):
@@ -131,9 +139,7 @@ def output_delta(f, loss, z, output, y, mistakes=None):
         else:
             delta = (output - y) / y.size
     else:
-        gradient = get_loss(loss).gradient
-        grad_o = gradient(output, y) if output.ndim == 2 else np.stack(
-            _per_run(gradient, output, y))
+        grad_o = get_loss(loss).gradient(output, y)
         if m is not None and not m.derivative:
             delta = grad_o
         else:
@@ -151,7 +157,7 @@ def backward(weights, fns, trace, y, loss, use_bias=True, with_loss=True, out=No
     gradients, bias gradients): arrays to write into (train()'s flat buffer; bias gradients
     there stay zero without biases); mistakes: the bug zoo's switches.
     """
-    zs, acts = trace.pre_activations, trace.activations
+    zs, acts, ds = trace.pre_activations, trace.activations, trace.derivatives
     output = acts[-1]
     stacked = output.ndim == 3
     mm = np.matmul if stacked else np.dot
@@ -180,7 +186,8 @@ def backward(weights, fns, trace, y, loss, use_bias=True, with_loss=True, out=No
                 W = W - mistakes.update_first_lr * grad_w[l]  # the mistake: W already updated
             grad_a = mm(delta, W.T if W.ndim == 2 else W.swapaxes(-1, -2))
             if mistakes is None:
-                delta = fns[l - 1].backward(zs[l - 1], acts[l], grad_a)
+                delta = (fns[l - 1].backward(zs[l - 1], acts[l], grad_a) if ds is None
+                         else grad_a * ds[l - 1])
             elif not mistakes.derivative:
                 delta = grad_a
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 
 import numpy as np
@@ -186,7 +187,8 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
             trace = net._forward(X)
             full = net._backward(trace, y, loss, True, flat.grads if flat is not None else None)
             current = params.vector()
-            if not (np.isfinite(full.loss) and np.isfinite(current).all()):
+            change = params.change(current)  # None once a parameter is NaN or infinite
+            if change is None or not math.isfinite(full.loss):
                 params.restore_previous()
                 history.diverge(epoch, optimizer.lr)
                 if history.snapshots[-1].epoch != epoch - 1:
@@ -194,14 +196,17 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                 break
             test_trace = net._forward(X_test) if has_test else None
             history.record(
-                epoch, full.loss, params.grad_norms(full), params.weight_change(current),
+                epoch, full.loss, params.grad_norms(full), change,
                 train_accuracy(trace.output) if classify else None,
                 net._loss_value(test_trace, y_test, loss) if has_test else None,
                 test_accuracy(test_trace.output) if has_test and classify else None)
             stopping = (should_stop is not None and epoch < start + epochs and should_stop())
+            row = None
             if epoch % record_every == 0 or epoch == start + epochs or stopping:
-                history.snapshots.append(params.snapshot(epoch, current))
-            params.keep(current)
+                snap = params.snapshot(epoch, current)
+                history.snapshots.append(snap)
+                row = snap._row
+            params.keep(current, row)
             if on_epoch is not None:
                 on_epoch(epoch, history)
             if batch == n and (on_epoch is None or params.unchanged()):
@@ -222,15 +227,18 @@ def _norms(grad_weights) -> list:
 
 
 class _Accuracy:
-    """accuracy(output, y) with y's labels worked out once for the whole training."""
+    """accuracy(output, y) with y's labels worked out once for the whole training; of a
+    stack's output (R, n, k), one accuracy per run."""
 
     def __init__(self, y):
         self.several = y.shape[1] > 1
         self.labels = np.argmax(y, axis=1) if self.several else y >= 0.5
         self.n = self.labels.size
 
-    def __call__(self, output) -> float:
-        right = (np.argmax(output, axis=1) if self.several else output >= 0.5) == self.labels
+    def __call__(self, output):
+        right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
+        if output.ndim == 3:
+            return np.count_nonzero(right.reshape(len(right), -1), axis=1) / self.n
         return np.count_nonzero(right) / self.n
 
 
@@ -248,7 +256,8 @@ class _ParamRecord:
             start += p.size
         self.n_weights = sum(w.size for w in net.weights)
         self.weight_starts = np.array([lo for lo, _, _ in self.layout[:self.k]])
-        self.previous = self.vector().copy()
+        self.previous = self.own = self.vector().copy()
+        self.change_starts = np.array([0, self.n_weights])
         self.block = np.empty((n_snapshots, self.previous.size))
         self.used = 0
 
@@ -258,20 +267,35 @@ class _ParamRecord:
             return self.flat.values
         return np.concatenate([p.ravel() for p in self.net.weights + self.net.biases])
 
-    def weight_change(self, current) -> float:
-        k = self.n_weights
-        return float(np.maximum.reduce(np.abs(current[:k] - self.previous[:k]), axis=None))
+    def change(self, current):
+        """Return the largest change of a weight since the previous epoch, or None if a
+        parameter is no longer finite (the previous ones always are: training stops at the
+        first that is not)."""
+        # One reduction for both: max |change| of the weights and of the biases, NaN or inf
+        # as soon as a parameter is.
+        weights, biases = np.maximum.reduceat(np.abs(current - self.previous),
+                                              self.change_starts).tolist()
+        if math.isfinite(weights) and math.isfinite(biases):
+            return weights
+        # The exact rule, for the (overflowing) differences of finite parameters near 1e308.
+        return weights if np.isfinite(current).all() and math.isfinite(weights) else None
 
     def grad_norms(self, full) -> list:
         """The L2 norm of each layer's dL/dW (one reduction over the flat gradient)."""
         if self.flat is None:
             return _norms(full.weights)
         g = self.flat.grad[:self.n_weights]
-        return np.sqrt(np.add.reduceat(g * g, self.weight_starts)).tolist()
+        # math.sqrt: the same correctly rounded square root as np.sqrt, without a ufunc call.
+        return [math.sqrt(v) for v in np.add.reduceat(g * g, self.weight_starts).tolist()]
 
-    def keep(self, current):
-        """Remember `current` as the previous epoch's parameters."""
-        np.copyto(self.previous, current)
+    def keep(self, current, row=None):
+        """Remember `current` as the previous epoch's parameters (the snapshot `row` just
+        written with them, if any: a row is never written again)."""
+        if row is not None:
+            self.previous = row
+        else:
+            self.previous = self.own
+            np.copyto(self.own, current)
 
     def unchanged(self) -> bool:
         """Whether the net still holds the parameters last kept (no callback changed them)."""

@@ -30,7 +30,6 @@ from ui.sidebar import DATASET_LABELS
 from viz.activations import (
     boundaries_figure,
     dead_units_figure,
-    functions_figure,
     gradient_figure,
     loss_figure,
 )
@@ -152,7 +151,7 @@ tab_functions, tab_which, tab_deep, tab_dead = st.tabs(
 with tab_functions:
     shown = st.multiselect("Show", HIDDEN_ACTIVATIONS, default=["sigmoid", "tanh", "relu"],
                            key="act.show")
-    st.plotly_chart(functions_figure(shown), key="act.functions_chart")
+    st.plotly_chart(cached.functions(tuple(shown)), key="act.functions_chart")
     if shown:
         # Boxes wide enough for a derivative's formula, as many per row as the page holds.
         row = st.container(horizontal=True, gap="medium")

@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from nn_core import network_to_json
-from nn_core.comparison import OPTIMIZER_NAMES, history_to_csv
+from nn_core.comparison import OPTIMIZER_NAMES, columns_to_csv, history_columns
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
 from ui import cached, learning_rate
@@ -238,11 +238,15 @@ if history is not None and history.epoch_list:
         st.plotly_chart(grad_norm_figure(history), key="train.grad_chart")
     with right:
         st.markdown("**Downloads**")
-        st.download_button("Trained network (JSON)", network_to_json(exp.net, indent=1),
+        # Written only when clicked (a callable), from this run's network and history as
+        # drawn: copies, since Continue trains the session's own in place meanwhile.
+        net_now, columns = exp.net.copy(), history_columns(history)
+        st.download_button("Trained network (JSON)", lambda: network_to_json(net_now, indent=1),
                            file_name="trained_network.json", mime="application/json",
                            on_click="ignore", key="train.download_net",
                            icon=":material/download:")
-        st.download_button("History (CSV)", history_to_csv(history), help="One row per epoch.",
+        st.download_button("History (CSV)", lambda: columns_to_csv(columns),
+                           help="One row per epoch.",
                            file_name="training_history.csv", mime="text/csv",
                            on_click="ignore", key="train.download_history",
                            icon=":material/download:")

@@ -63,6 +63,23 @@ def test_batched_runs_equal_train_run_by_run(optimizer, batch, loss, out, reg, b
         _assert_same(run, history, twin)
 
 
+@pytest.mark.parametrize("optimizer, batch, bias", [
+    ("momentum", 12, True), ("adam", None, False), ("adam", 7, True)])
+def test_one_flat_buffer_steps_momentum_and_adam_as_train_does(optimizer, batch, bias):
+    # One learning rate and no penalty: the stack's parameters live in one buffer that the
+    # optimizer steps whole; its velocities and moments must still be each run's own.
+    d = CIRCLE
+    net = Network([2, 5, 3, 1], ["tanh", "tanh", "sigmoid"], seed=6, use_bias=bias)
+    kwargs = dict(loss="bce", X_test=d.X_test, y_test=d.y_test, seed=2)
+    runs = train_activations(net, d.X_train, d.y_train, ["relu", "gelu", "swish"], 12,
+                             lr=0.02, optimizer=optimizer, batch_size=batch, **kwargs)
+    for run in runs:
+        twin = _twin(net, run.name)
+        history = train(twin, d.X_train, d.y_train, epochs=12, optimizer=optimizer, lr=0.02,
+                        batch_size=batch, **kwargs)
+        _assert_same(run, history, twin)
+
+
 def test_softmax_output_three_classes_equals_train():
     d = make_dataset("three_class", n_points=90, noise=0.2, seed=1)
     net = Network([2, 6, 3], ["relu", "softmax"], init="he", seed=2)

@@ -40,3 +40,34 @@ def test_a_remote_replica_must_be_host_and_port():
         Classroom(replicas=0, remotes=("10.0.0.5",)).backends()
     with pytest.raises(ValueError):
         haproxy_config([], "0.0.0.0", 8501, 40, None, None)
+
+
+CSV = "".join(f"{i % 7 * 0.5},{(i * 3) % 5 * 0.25},{i % 2}\n" for i in range(40)).encode()
+
+
+def test_a_student_whose_uploaded_data_was_lost_is_told_and_keeps_the_rest():
+    """A replica that died held a student's uploaded CSV: their browser reloads their link on a
+    live replica. The link says the data was an upload (data=csv) and holds everything else."""
+    from nn_core import network_to_json
+    from tests.app_helpers import experiment, open_app
+    from ui.session import CSV_LOST
+
+    at = open_app({"seed": "7", "lr": "0.3", "hidden": "5,3"}, page="pages/network_graph.py")
+    at.file_uploader(key="upload_csv").upload("mine.csv", CSV, "text/csv").run()
+    link = dict(at.query_params)
+    assert link["data"] == "csv" and link["seed"] == "7" and link["lr"] == "0.3"
+    before = experiment(at).config
+
+    again = open_app(link)  # the same link in a new session: the first render says it
+    assert not again.exception
+    assert CSV_LOST in [w.value for w in again.warning], "told to upload the file again"
+    again.switch_page("pages/network_graph.py").run()
+    exp = experiment(again)
+    assert exp.config.dataset == "circle"  # shown meanwhile, said so
+    assert (exp.config.seed, exp.config.lr, exp.config.hidden) == (7, 0.3, (5, 3))
+    # Uploading the file again gives back exactly the experiment that was lost.
+    again.file_uploader(key="upload_csv").upload("mine.csv", CSV, "text/csv").run()
+    exp = experiment(again)
+    assert exp.config == before and len(exp.X_train) + len(exp.X_test) == 40
+    assert network_to_json(exp.net) == network_to_json(experiment(at).net)
+    assert dict(again.query_params) == link

@@ -284,5 +284,4 @@ def test_log_axis_labels_are_the_values_a_reader_sees():
     # epoch 0: one value, a decade of room below it for the training to come
     one = log_axis([0.25])
     assert one["range"][0] < np.log10(0.25) - 0.99 and one["range"][1] > np.log10(0.25)
-    assert log_axis([float("nan"), 0.0]) == {"type": "log", "title": None,
-                                              "exponentformat": "power"}
+    assert log_axis([float("nan"), 0.0]) == {"type": "log", "exponentformat": "power"}

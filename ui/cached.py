@@ -16,7 +16,9 @@ from collections import OrderedDict
 import streamlit as st
 
 from nn_core.lr_picture import line_picture
+from viz.activations import functions_figure
 from viz.training import replay_figure
+from viz.unchecked import as_prebuilt
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -24,6 +26,12 @@ def replay(key: str, _exp, height: int = 560):
     """The Training page's replay figure of `_exp`'s history (key: Experiment.history_key)."""
     return replay_figure(_exp.history, _exp.net, _exp.plane, _exp.y_train, _exp.y_test,
                          height=height, input_names=_exp.dataset.feature_names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def functions(names: tuple):
+    """The Activations page's functions and derivatives (the same for every session)."""
+    return as_prebuilt(functions_figure(list(names)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

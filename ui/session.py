@@ -16,6 +16,12 @@ from nn_core.experiment import Experiment
 from ui import links
 
 SESSION_KEY = "experiment"
+# A link with data=csv: a shared link, or a browser that came back to a restarted server (in a
+# classroom, a live replica after its own died). A link cannot carry the file itself.
+CSV_LOST = ("This link's data is an uploaded CSV file, which a link cannot carry (and which is "
+            "lost when the server restarts): upload it again under Files in the sidebar. "
+            "Everything else (network, initial weights, training settings) is the link's; the "
+            "circle dataset is shown meanwhile.")
 NOTICES_KEY = "experiment_notices"
 PREFIX = "cfg."  # every sidebar widget's key starts with this
 PRESET_KEY = "preset_choice"  # the sidebar's Preset box
@@ -33,9 +39,8 @@ def session_experiment(start: ExperimentConfig | None = None) -> Experiment:
             config, notices = start, []
         else:
             config, notices = ExperimentConfig.from_query_params(params)
-        if config.dataset == "csv":
-            notices.append("data: a link cannot carry uploaded data; upload the CSV again. "
-                           "Showing the circle dataset meanwhile.")
+        if config.dataset == "csv":  # kept in the URL by sync_url so that this is said
+            notices.append(CSV_LOST)
             config = replace(config, dataset="circle")
         exp = Experiment()
         notices += exp.apply(config)
@@ -126,9 +131,7 @@ def apply_config(config: ExperimentConfig, preset: str | None = None):
 
 def sync_url(config: ExperimentConfig):
     """Mirror the config in the URL so the address bar is always a shareable link."""
-    params = config.to_query_params()
-    if params.get("data") == "csv":
-        params.pop("data")  # uploaded data cannot travel in a link
+    params = config.to_query_params()  # data=csv stays: whoever opens it is told (CSV_LOST)
     params.update(links.url_params())  # the open lesson and step, hide= and lock=
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

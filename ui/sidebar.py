@@ -176,10 +176,13 @@ def _files(exp):
                           f"or any number for regression). At most {LIMITS.max_csv_rows} rows, "
                           f"{LIMITS.max_csv_columns} feature columns, "
                           f"{LIMITS.max_upload_bytes // 1000} kB.")
-    st.download_button("Download the data (CSV)", dataset_to_csv(exp.dataset),
+    # Written only when clicked (callables: every page's rerun draws these), from the data and
+    # network as they are now (a copy: training changes the session's network in place).
+    dataset, net = exp.dataset, exp.net.copy()
+    st.download_button("Download the data (CSV)", lambda: dataset_to_csv(dataset),
                        file_name=f"{exp.config.dataset}.csv", mime="text/csv",
                        on_click="ignore", key="download_data")
-    st.download_button("Download the network (JSON)", network_to_json(exp.net, indent=1),
+    st.download_button("Download the network (JSON)", lambda: network_to_json(net, indent=1),
                        file_name="network.json", mime="application/json", on_click="ignore",
                        key="download_network")
     numpy_script_button(exp, key="download_script", epochs=exp.config.epochs, icon=None,

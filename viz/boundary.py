@@ -9,7 +9,6 @@ otherwise, so the page can say why. A grid that is only drawn is computed in flo
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from viz.colors import (
     DIVERGING,
@@ -19,6 +18,7 @@ from viz.colors import (
     output_scale,
 )
 from viz.network_graph import node_names, node_positions
+from viz.unchecked import prebuilt
 
 # The plane is paler than the points on it, so a blue point on a blue region still shows.
 BACKGROUND_OPACITY = 0.6
@@ -41,12 +41,13 @@ def grid_inputs(net, points, feature_fn=None):
     return inputs
 
 
-def _square_axes(fig, domain, names=("x1", "x2"), row=None, col=None):
+def _square_axes(domain, names=("x1", "x2")) -> dict:
+    """The layout's x and y axes of the plane, square, with the features' names."""
     lo, hi = float(domain[0]), float(domain[1])
-    fig.update_xaxes(range=[lo, hi], title=names[0], constrain="domain", showgrid=False,
-                     zeroline=False, row=row, col=col)
-    fig.update_yaxes(range=[lo, hi], title=names[1], scaleanchor="x", scaleratio=1,
-                     constrain="domain", showgrid=False, zeroline=False, row=row, col=col)
+    return dict(xaxis=dict(range=[lo, hi], title=dict(text=names[0]), constrain="domain",
+                           showgrid=False, zeroline=False),
+                yaxis=dict(range=[lo, hi], title=dict(text=names[1]), scaleanchor="x",
+                           scaleratio=1, constrain="domain", showgrid=False, zeroline=False))
 
 
 def decision_boundary_figure(net, X_train, y_train, X_test=None, y_test=None, *,
@@ -72,7 +73,7 @@ def decision_boundary_figure(net, X_train, y_train, X_test=None, y_test=None, *,
         z = class_codes(out, discretize).reshape(r, r)
         hover = "(%{x:.2f}, %{y:.2f})<br>class %{customdata}<extra></extra>"
         custom = np.argmax(np.nan_to_num(out), axis=1).reshape(r, r).astype(np.uint8)
-        colorbar = dict(title="class", tickvals=np.arange(out.shape[1]) + 0.5,
+        colorbar = dict(title=dict(text="class"), tickvals=np.arange(out.shape[1]) + 0.5,
                         ticktext=[str(c) for c in range(out.shape[1])])
     else:
         z = out[:, 0].reshape(r, r)
@@ -80,30 +81,31 @@ def decision_boundary_figure(net, X_train, y_train, X_test=None, y_test=None, *,
             z = np.where(z >= threshold, zmax, zmin).astype(np.float32)
         hover = "(%{x:.2f}, %{y:.2f})<br>output %{z:.4f}<extra></extra>"
         custom = None
-        colorbar = dict(title="output")
+        colorbar = dict(title=dict(text="output"))
     colorbar.update(thickness=12, len=0.8)
-    fig = go.Figure(go.Heatmap(x=axis.astype(np.float32), y=axis.astype(np.float32), z=z,
-                               zmin=zmin, zmax=zmax, colorscale=scale, customdata=custom,
-                               hovertemplate=hover, colorbar=colorbar, name="output",
-                               opacity=BACKGROUND_OPACITY))
+    # Built as Plotly's JSON (viz.unchecked.prebuilt): Plotly's objects cost more than the grid.
+    data = [dict(type="heatmap", x=axis.astype(np.float32), y=axis.astype(np.float32), z=z,
+                 zmin=zmin, zmax=zmax, colorscale=scale, hovertemplate=hover,
+                 colorbar=colorbar, name="output", opacity=BACKGROUND_OPACITY)]
+    if custom is not None:
+        data[0]["customdata"] = custom
     sets = [("train", X_train, y_train, "white")]
     if show_test and X_test is not None and y_test is not None and len(X_test) \
             and X_test is not X_train:
         sets.append(("test", X_test, y_test, "#222"))
     for name, X, y, ring in sets:
         X = np.asarray(X, dtype=float)
-        fig.add_trace(go.Scatter(
-            x=X[:, 0], y=X[:, 1], mode="markers", name=f"{name} data",
+        data.append(dict(
+            type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name=f"{name} data",
             marker=dict(size=8, color=label_colours(kind, y), colorscale=scale, cmin=zmin,
                         cmax=zmax, line=dict(color=ring, width=1.5)),
             customdata=np.asarray(y, dtype=float)[:, 0] if kind != "classes"
             else np.argmax(y, axis=1),
             hovertemplate=(f"{name} point<br>(%{{x:.3f}}, %{{y:.3f}})<br>"
                            "label %{customdata}<extra></extra>")))
-    _square_axes(fig, domain, axis_names)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
-                      plot_bgcolor="white", legend=dict(orientation="h", y=-0.12, x=0))
-    return fig
+    return prebuilt(data, dict(**_square_axes(domain, axis_names), height=height,
+                               margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+                               legend=dict(orientation="h", y=-0.12, x=0)))
 
 
 def activation_range(activation, values):
@@ -146,7 +148,7 @@ def neuron_thumbnails_figure(net, feature_fn=None, resolution=40, domain=(-6, 6)
     _, acts = found
     names = node_names(sizes, input_names)
     pos = node_positions(sizes)
-    fig = go.Figure()
+    data, notes = [], []
     size = 0.78  # a tile's side, in node spacings
     labels_x, labels_y, labels = [], [], []
     for k, n in enumerate(sizes):
@@ -155,30 +157,29 @@ def neuron_thumbnails_figure(net, feature_fn=None, resolution=40, domain=(-6, 6)
             a = acts[k][:, j].astype(np.float32).reshape(res, res)
             zmin, zmax = activation_range(act, a)
             cx, cy = 1.25 * pos[k][0][j], pos[k][1][j]
-            fig.add_trace(go.Heatmap(
-                z=a, x0=cx - size / 2, dx=size / res, y0=cy - size / 2, dy=size / res,
+            data.append(dict(
+                type="heatmap", z=a, x0=cx - size / 2, dx=size / res, y0=cy - size / 2, dy=size / res,
                 zmin=zmin, zmax=zmax, colorscale=DIVERGING, showscale=False,
                 name=names[k][j],
                 hovertemplate=f"<b>{names[k][j]}</b> ({act})<br>value %{{z:.4g}}<extra></extra>"))
             labels_x.append(cx)
             labels_y.append(cy + size / 2)
             labels.append(names[k][j])
-    fig.add_trace(go.Scatter(x=labels_x, y=labels_y, mode="text", text=labels,
-                             textposition="top center", textfont=dict(size=10, color="#444"),
-                             hoverinfo="skip", showlegend=False))
+    data.append(dict(type="scatter", x=labels_x, y=labels_y, mode="text", text=labels,
+                     textposition="top center", textfont=dict(size=10, color="#444"),
+                     hoverinfo="skip", showlegend=False))
     top = (max(sizes) - 1) / 2.0
     for k in range(len(sizes)):
         title = "input features" if k == 0 else (
             "output" if k == len(sizes) - 1 else f"hidden {k}")
-        fig.add_annotation(x=1.25 * k, y=top + 0.75, text=title, showarrow=False,
-                           yanchor="bottom", font=dict(size=12, color="#555"))
+        notes.append(dict(x=1.25 * k, y=top + 0.75, text=title, showarrow=False,
+                          yanchor="bottom", font=dict(size=12, color="#555")))
     height = height or int(min(900, max(300, 95 * max(sizes) + 80)))
-    fig.update_layout(
-        height=height, margin=dict(l=5, r=5, t=5, b=5), plot_bgcolor="white",
+    return prebuilt(data, dict(
+        annotations=notes, height=height, margin=dict(l=5, r=5, t=5, b=5), plot_bgcolor="white",
         xaxis=dict(visible=False, range=[-0.7, 1.25 * (len(sizes) - 1) + 0.7], fixedrange=True),
         yaxis=dict(visible=False, range=[-top - 0.6, top + 1.2], fixedrange=True,
-                   scaleanchor="x", scaleratio=1))
-    return fig
+                   scaleanchor="x", scaleratio=1)))
 
 
 def neuron_figure(net, layer, unit, feature_fn=None, resolution=100, domain=(-6, 6), *,
@@ -198,20 +199,21 @@ def neuron_figure(net, layer, unit, feature_fn=None, resolution=100, domain=(-6,
     act = "identity" if layer == 0 else net.activations[layer - 1]
     zmin, zmax = activation_range(act, a)
     name = node_names(sizes, input_names)[layer][unit]
-    fig = go.Figure(go.Heatmap(
-        x=axis.astype(np.float32), y=axis.astype(np.float32), z=a, zmin=zmin, zmax=zmax,
-        colorscale=DIVERGING, colorbar=dict(title=name, thickness=12, len=0.8),
+    data = [dict(
+        type="heatmap", x=axis.astype(np.float32), y=axis.astype(np.float32), z=a,
+        zmin=zmin, zmax=zmax,
+        colorscale=DIVERGING, colorbar=dict(title=dict(text=name), thickness=12, len=0.8),
         opacity=BACKGROUND_OPACITY,
-        hovertemplate=f"(%{{x:.2f}}, %{{y:.2f}})<br>{name} = %{{z:.4g}}<extra></extra>"))
+        hovertemplate=f"(%{{x:.2f}}, %{{y:.2f}})<br>{name} = %{{z:.4g}}<extra></extra>")]
     if X_train is not None and y_train is not None:
         X = np.asarray(X_train, dtype=float)
         kind = output_kind(net, y_train)
         scale, lo, hi, _ = output_scale(kind, net.layer_sizes[-1], y_train)
-        fig.add_trace(go.Scatter(
-            x=X[:, 0], y=X[:, 1], mode="markers", name="train data", hoverinfo="skip",
+        data.append(dict(
+            type="scatter", x=X[:, 0], y=X[:, 1], mode="markers", name="train data",
+            hoverinfo="skip",
             marker=dict(size=6, color=label_colours(kind, y_train), colorscale=scale,
                         cmin=lo, cmax=hi, opacity=0.8, line=dict(color="white", width=1))))
-    _square_axes(fig, domain, axis_names)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
-                      plot_bgcolor="white", showlegend=False)
-    return fig
+    return prebuilt(data, dict(**_square_axes(domain, axis_names), height=height,
+                               margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+                               showlegend=False))

@@ -51,8 +51,32 @@ DIVERGING = [[0.0, NEGATIVE], [0.5, NEUTRAL], [1.0, POSITIVE]]
 # The same with white at zero: node fills, where grey would read as "unknown".
 DIVERGING_WHITE = [[0.0, NEGATIVE], [0.5, WHITE], [1.0, POSITIVE]]
 
-_RGB = {name: np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-        for name, c in (("neg", NEGATIVE), ("pos", POSITIVE))}
+LEVELS = 255  # codes 0..254 of diverging_palette; 127 is zero
+
+
+def rgb(hex_colour) -> np.ndarray:
+    """Return "#rrggbb" as an (r, g, b) float array."""
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+_RGB = {"neg": rgb(NEGATIVE), "pos": rgb(POSITIVE)}
+
+
+def diverging_palette() -> np.ndarray:
+    """Return LEVELS uint8 rgb rows of DIVERGING: orange (code 0, -1) through grey (127, 0) to
+    blue (254, +1), for pictures sent as one byte a pixel."""
+    t = np.linspace(-1.0, 1.0, LEVELS)[:, None]
+    mid, neg, pos = rgb(NEUTRAL), _RGB["neg"], _RGB["pos"]
+    return np.rint(np.where(t < 0, mid + -t * (neg - mid), mid + t * (pos - mid))).astype(np.uint8)
+
+
+def class_palette(n_classes: int) -> np.ndarray:
+    """Return n_classes * SHADES uint8 rgb rows, as output_codes numbers them: class c's
+    shades run from grey (a toss-up) to its colour (certain), as class_scale draws them."""
+    mid = rgb(NEUTRAL)
+    rows = [mid + s / (SHADES - 1) * (rgb(CLASS_COLOURS[c % len(CLASS_COLOURS)]) - mid)
+            for c in range(n_classes) for s in range(SHADES)]
+    return np.rint(np.array(rows)).astype(np.uint8)
 
 
 def sign_colour(value) -> str:
@@ -67,7 +91,7 @@ def diverging_colour(t, zero=NEUTRAL) -> str:
     if not np.isfinite(t):
         return UNKNOWN
     t = min(max(t, -1.0), 1.0)
-    mid = np.array([int(zero[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    mid = rgb(zero)
     end = _RGB["pos"] if t >= 0 else _RGB["neg"]
     r, g, b = np.rint(mid + abs(t) * (end - mid)).astype(int)
     return f"rgb({r}, {g}, {b})"

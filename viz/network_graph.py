@@ -23,7 +23,7 @@ from viz.colors import (
     WHITE,
     diverging_colour,
 )
-from viz.unchecked import figure, scatter
+from viz.unchecked import prebuilt, scatter
 
 WIDTHS = (1.0, 2.5, 4.5, 7.0)  # edge width by which quarter of (0, ref] |value| falls in
 N_EDGE_TRACES = 2 * len(WIDTHS) + 1  # (+, -) x widths, and one for unknown (NaN) values
@@ -129,9 +129,16 @@ def edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85,
                 xaxis="x", yaxis="y") -> list[go.Scatter]:
     """Return the N_EDGE_TRACES line traces of the edges (fixed order, some maybe empty);
     arguments as edge_segments."""
-    return [scatter(x=x, y=y, mode="lines", line=dict(color=colour, width=lw),
-                       opacity=opacity, hoverinfo="skip", showlegend=False, name=name,
-                       xaxis=xaxis, yaxis=yaxis)
+    return [scatter(**t) for t in _edge_traces(layer_sizes, values, ref=ref, mask=mask,
+                                               opacity=opacity, xaxis=xaxis, yaxis=yaxis)]
+
+
+def _edge_traces(layer_sizes, values, *, ref=None, mask=None, opacity=0.85, xaxis="x",
+                 yaxis="y") -> list[dict]:
+    """edge_traces as Plotly's JSON (dicts), for figures built as such (viz.unchecked)."""
+    return [dict(type="scatter", x=x, y=y, mode="lines", line=dict(color=colour, width=lw),
+                 opacity=opacity, hoverinfo="skip", showlegend=False, name=name,
+                 xaxis=xaxis, yaxis=yaxis)
             for (x, y), (_, _, colour, lw, name) in zip(
                 edge_segments(layer_sizes, values, ref=ref, mask=mask), EDGE_GROUPS)]
 
@@ -165,6 +172,10 @@ RING_COLOURS = {1: POSITIVE, -1: NEGATIVE, 0: UNKNOWN}
 
 def edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> go.Scatter:
     """Return the invisible markers that carry each edge's exact value in its hover."""
+    return scatter(**_edge_hover_trace(layer_sizes, values, label=label, names=names))
+
+
+def _edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> dict:
     names = names or node_names(layer_sizes)
     ends = edge_ends(layer_sizes)
     v = _flat(values)
@@ -176,10 +187,10 @@ def edge_hover_trace(layer_sizes, values, *, label="w", names=None) -> go.Scatte
                             f"{names[l + 1][j]}")
     text = [f"{t}<br><b>{exact(x)}</b>" for t, x in zip(text, v)]
     t = EDGE_HOVER_AT
-    return scatter(x=((1 - t) * ends[:, 0] + t * ends[:, 2]).astype(np.float32),
-                   y=((1 - t) * ends[:, 1] + t * ends[:, 3]).astype(np.float32),
-                   mode="markers", marker=dict(size=9, opacity=0), hovertext=text,
-                   hoverinfo="text", showlegend=False, name="edge values", customdata=v)
+    return dict(type="scatter", x=((1 - t) * ends[:, 0] + t * ends[:, 2]).astype(np.float32),
+                y=((1 - t) * ends[:, 1] + t * ends[:, 3]).astype(np.float32),
+                mode="markers", marker=dict(size=9, opacity=0), hovertext=text,
+                hoverinfo="text", showlegend=False, name="edge values", customdata=v)
 
 
 def _edge_index(layer_sizes, l, i, j) -> int:
@@ -206,7 +217,9 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
     names = node_names(sizes, input_names)
     values = net.weights if edge_values is None else edge_values
     pos = node_positions(sizes)
-    fig = figure()
+    # Built as Plotly's JSON (viz.unchecked.prebuilt): some 40 traces and annotations per
+    # step-through click, whose Plotly objects cost more than computing them.
+    data = []
 
     highlight_edges = list(highlight_edges or [])
     if highlight_edges:
@@ -214,17 +227,17 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
         for l, i, j in highlight_edges:
             mask[_edge_index(sizes, l, i, j)] = True
         x, y = _segments(edge_ends(sizes)[mask])
-        fig.add_trace(scatter(x=x, y=y, mode="lines",
-                                 line=dict(color=HIGHLIGHT, width=16), hoverinfo="skip",
-                                 showlegend=False, name="highlight"))
+        data.append(dict(type="scatter", x=x, y=y, mode="lines",
+                         line=dict(color=HIGHLIGHT, width=16), hoverinfo="skip",
+                         showlegend=False, name="highlight"))
         ref = edge_reference(values)
-        fig.add_traces(edge_traces(sizes, values, ref=ref, mask=~mask, opacity=DIM_OPACITY))
-        fig.add_traces(edge_traces(sizes, values, ref=ref, mask=mask, opacity=1.0))
+        data += _edge_traces(sizes, values, ref=ref, mask=~mask, opacity=DIM_OPACITY)
+        data += _edge_traces(sizes, values, ref=ref, mask=mask, opacity=1.0)
     else:
-        fig.add_traces(edge_traces(sizes, values))
-    fig.add_trace(edge_hover_trace(sizes, values, label=edge_label, names=names))
+        data += _edge_traces(sizes, values)
+    data.append(_edge_hover_trace(sizes, values, label=edge_label, names=names))
     b = node_biases(sizes, net.biases if net.use_bias and show_biases else None)
-    notes = _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor,
+    notes = _add_nodes(data, sizes, names, pos, node_values, node_label, value_floor,
                        highlight_nodes, hidden_nodes, b, edge_reference(net.weights), net.use_bias)
 
     # Layer titles above the columns.
@@ -237,20 +250,22 @@ def network_figure(net, *, node_values=None, edge_values=None, edge_label="w",
             label = f"{kind}<br><span style='font-size:11px'>{net.activations[k - 1]}</span>"
         notes.append(dict(x=k, y=top + 0.75, text=label, showarrow=False, yanchor="bottom",
                           font=dict(size=13, color="#555")))
-    # One assignment: add_annotation copies every earlier annotation each time.
-    fig.update_layout(annotations=notes)
-    rows = max(sizes)
-    height = height or int(max(300, ROW_PX * rows + 120))
     # Room on the left for the inputs' names, which stand left of their nodes.
     left = 10 + 7 * max((len(n) for n in names[0]), default=0)
-    fig.update_layout(
-        height=height, margin=dict(l=left, r=10, t=40 if title else 10, b=10),
+    layout = dict(
+        annotations=notes, height=height or graph_height(sizes),
+        margin=dict(l=left, r=10, t=40 if title else 10, b=10),
         plot_bgcolor="white", paper_bgcolor="white", dragmode=False, hovermode="closest",
         xaxis=dict(visible=False, range=[-0.6, len(sizes) - 0.55], fixedrange=True),
         yaxis=dict(visible=False, range=[-top - 0.6, top + 1.45], fixedrange=True))
     if title:
-        fig.update_layout(title=dict(text=title, x=0.01))
-    return fig
+        layout["title"] = dict(text=title, x=0.01)
+    return prebuilt(data, layout)
+
+
+def graph_height(layer_sizes) -> int:
+    """network_figure's height in pixels: rows of ROW_PX for the widest layer, and margins."""
+    return int(max(300, ROW_PX * max(layer_sizes) + 120))
 
 
 def input_name_annotations(names, xs, ys, *, size=12, xshift=-22, xref="x",
@@ -262,7 +277,7 @@ def input_name_annotations(names, xs, ys, *, size=12, xshift=-22, xref="x",
             for name, x, y in zip(names, xs, ys) if name]
 
 
-def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,
+def _add_nodes(data, sizes, names, pos, node_values, node_label, value_floor, highlight_nodes,
                hidden_nodes, b, edge_ref, use_bias):
     xs = np.concatenate([p[0] for p in pos])
     ys = np.concatenate([p[1] for p in pos])
@@ -296,9 +311,9 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, hig
         faded[starts[k] + j] = True
 
     if marked.any():
-        fig.add_trace(scatter(x=xs[marked], y=ys[marked], mode="markers", hoverinfo="skip",
-                                 marker=dict(size=58, color=HIGHLIGHT), showlegend=False,
-                                 name="highlighted nodes"))
+        data.append(dict(type="scatter", x=xs[marked], y=ys[marked], mode="markers",
+                         hoverinfo="skip", marker=dict(size=58, color=HIGHLIGHT),
+                         showlegend=False, name="highlighted nodes"))
     flat_names = [x for layer in names for x in layer]
     hover = []
     for k in range(len(sizes)):
@@ -317,16 +332,16 @@ def _add_nodes(fig, sizes, names, pos, node_values, node_label, value_floor, hig
     colour = [diverging_colour(t, zero=WHITE) if ok or node_values is None else UNKNOWN
               for t, ok in zip(fill, known)]
     inside = [""] * sizes[0] + flat_names[sizes[0]:]
-    fig.add_trace(scatter(
-        x=xs, y=ys, mode="markers+text", text=inside, textposition="middle center",
+    data.append(dict(
+        type="scatter", x=xs, y=ys, mode="markers+text", text=inside, textposition="middle center",
         textfont=dict(size=10, color=np.where(np.abs(fill) > 0.6, "white", "#333")),
         hovertext=hover, hoverinfo="text",
         showlegend=False, name="nodes", customdata=np.column_stack([vals, b]),
         marker=dict(size=34, color=colour, opacity=np.where(faded, 0.35, 1.0),
                     line=dict(color=ring_colour, width=ring_width))))
     if node_values is not None:
-        fig.add_trace(scatter(
-            x=xs + 0.0, y=ys + 0.36, mode="text", text=[fmt(v) for v in vals],
+        data.append(dict(
+            type="scatter", x=xs + 0.0, y=ys + 0.36, mode="text", text=[fmt(v) for v in vals],
             textposition="top center",
             # a white halo keeps the number readable where edges pass behind it
             textfont=dict(size=12, color="#111", shadow="0 0 3px white, 0 0 3px white"),

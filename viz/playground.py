@@ -14,12 +14,11 @@ import base64
 import numpy as np
 
 from nn_core.datasets import FEATURES, feature_matrix
-from viz.colors import (
-    CLASS_COLOURS,
-    NEGATIVE,
-    NEUTRAL,
-    POSITIVE,
+from viz.colors import (  # noqa: F401  (LEVELS, SHADES: the stage's code ranges, read here)
+    LEVELS,
     SHADES,
+    class_palette,
+    diverging_palette,
     output_codes,
     output_range,
 )
@@ -34,33 +33,12 @@ MANY_NEURONS = 16  # hidden neurons beyond which nodes are drawn small
 def thumb_step(layer_sizes) -> int:
     """Return the grid step of the neurons' pictures for this network."""
     return SMALL_STEP if sum(layer_sizes[1:-1]) > MANY_NEURONS else THUMB_STEP
-LEVELS = 255  # codes 0..254 on the diverging palette; 127 is zero
 CURVE_POINTS = 300  # the loss curve is thinned to this many points
 
 
 def b64(a) -> str:
     """Return an array's bytes as base64 text (the stage decodes it with its dtype)."""
     return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
-
-
-def _rgb(hex_colour):
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
-def diverging_palette() -> np.ndarray:
-    """Return LEVELS rgb rows: orange (code 0, -1) through grey (127, 0) to blue (254, +1)."""
-    t = np.linspace(-1.0, 1.0, LEVELS)[:, None]
-    mid, neg, pos = _rgb(NEUTRAL), _rgb(NEGATIVE), _rgb(POSITIVE)
-    return np.rint(np.where(t < 0, mid + -t * (neg - mid), mid + t * (pos - mid))).astype(np.uint8)
-
-
-def class_palette(n_classes: int) -> np.ndarray:
-    """Return n_classes * SHADES rgb rows, as viz.colors.output_codes numbers them: class
-    c's shades run from grey (a toss-up) to its colour (certain)."""
-    mid = _rgb(NEUTRAL)
-    rows = [mid + s / (SHADES - 1) * (_rgb(CLASS_COLOURS[c % len(CLASS_COLOURS)]) - mid)
-            for c in range(n_classes) for s in range(SHADES)]
-    return np.rint(np.array(rows)).astype(np.uint8)
 
 
 def signed_codes(values, ref=1.0) -> np.ndarray:

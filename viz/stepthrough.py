@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from viz.colors import CURVE_COLOURS
-from viz.network_graph import network_figure
+from viz.network_graph import graph_height, network_figure
 
 MIN_HEIGHT = 380  # a small net's graph stays as tall as the formulas beside it
 
@@ -19,16 +19,15 @@ def step_figure(net, step, height=None, input_names=None) -> go.Figure:
     """Return the graph of one nn_core.stepthrough Step of `net`: only the values known at
     that step, the neuron it computes glowing with its incoming edges."""
     backward = step.phase == "backward"
-    fig = network_figure(
+    return network_figure(
         net, node_values=step.node_values, edge_values=step.edge_values,
         node_label="delta" if backward else "a", edge_label="dL/dw" if backward else "w",
         value_floor=0.0 if backward else 1.0,  # deltas are often far below 1
         highlight_nodes=step.highlight_nodes, highlight_edges=step.highlight_edges,
         # The rings are the biases the forward pass adds; beside gradients or half-updated
         # weights they would mislead.
-        show_biases=step.phase in ("forward", "loss"), input_names=input_names)
-    fig.update_layout(height=height or max(MIN_HEIGHT, fig.layout.height))
-    return fig
+        show_biases=step.phase in ("forward", "loss"), input_names=input_names,
+        height=height or max(MIN_HEIGHT, graph_height(net.layer_sizes)))
 
 
 def loss_curves_figure(curves: dict, height=300, log=True) -> go.Figure:

@@ -32,15 +32,17 @@ from viz.colors import (
 )
 from viz.network_graph import (
     EDGE_GROUPS,
+    WIDTHS,
+    _segments,
     bias_rings,
     edge_ends,
-    edge_segments,
+    edge_style,
     input_name_annotations,
     node_biases,
     node_names,
     node_positions,
 )
-from viz.unchecked import figure
+from viz.unchecked import fresh, prebuilt
 
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
@@ -53,13 +55,13 @@ def log_axis(values, **extra) -> dict:
     Plotly's bare minor "2"). One value (epoch 0) gets a decade below it and half above."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
-    axis = {"type": "log", "title": None, "exponentformat": "power", **extra}
+    axis = {"type": "log", "exponentformat": "power", **extra}
     if v.size == 0:
         return axis
     lo, hi = np.log10(v.min()), np.log10(v.max())
     if hi - lo < 1e-9:
         lo, hi = lo - 1.0, hi + 0.5
-        axis["range"] = [lo, hi]
+        axis["range"] = [float(lo), float(hi)]
     if hi - lo >= 2:
         axis["dtick"] = 1
         return axis
@@ -88,7 +90,7 @@ def b64(a) -> dict:
     Handing the encoded form skips that and is exactly what travels to the browser anyway.
     """
     a = np.ascontiguousarray(a)
-    spec = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode()}
+    spec = {"dtype": _DTYPES[a.dtype.str[1:]], "bdata": base64.b64encode(a.tobytes()).decode()}
     if a.ndim == 2:
         spec["shape"] = f"{a.shape[0]}, {a.shape[1]}"
     # plotly.js caches the decoded array on the spec as _inputArray, and an animation frame
@@ -105,7 +107,7 @@ def unb64(spec) -> np.ndarray:
     return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
 
 
-_DTYPES = {"float32": "f4", "float64": "f8", "uint8": "u1", "int32": "i4"}
+_DTYPES = {"f4": "f4", "f8": "f8", "u1": "u1", "i4": "i4"}  # NumPy's dtype.str, less the byte order
 
 
 # ---------- the network graph: viz.network_graph's pieces as typed arrays
@@ -121,16 +123,27 @@ def _edge_traces(sizes, ends, weights, w_ref, full=True):
     is left out: one trace less to send and validate in every frame.
     """
     traces = []
-    for (x, y), (sign, _, colour, lw, name) in zip(edge_segments(sizes, weights, ref=w_ref, ends=ends),
-                                                   EDGE_GROUPS):
-        if sign == 0:
-            continue
+    for (x, y), (_, _, colour, lw, name) in zip(_grouped_segments(ends, weights, w_ref),
+                                                EDGE_GROUPS):
         trace = dict(type="scatter", x=b64(x), y=b64(y))
         if full:
             trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
                          showlegend=False, name=name, xaxis="x", yaxis="y")
         traces.append(trace)
     return traces
+
+
+def _grouped_segments(ends, weights, w_ref):
+    """edge_segments' (x, y) per EDGE_GROUPS entry but the last ("unknown"), in one pass:
+    the edges ordered by group (stably, so each group's order is edge_segments'), one array
+    of segments, cut per group."""
+    sign, bucket = edge_style(weights, w_ref)
+    known = sign != 0
+    group = (np.where(sign > 0, 0, len(WIDTHS)) + bucket)[known]  # EDGE_GROUPS' order: + first
+    order = np.argsort(group, kind="stable")
+    x, y = _segments(ends[known][order])
+    cuts = 3 * np.cumsum(np.bincount(group, minlength=2 * len(WIDTHS)))
+    return [(x[a:b], y[a:b]) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
 
 
 def _node_trace(sizes, biases, ring_ref, node_px, names, full=True):
@@ -228,13 +241,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                  if history.test_loss is not None else None)
 
     has_plane = plane is not None
-    specs = [[{}, {}], [{"colspan": 2}, None]] if has_plane else [[{}], [{}]]
-    layout = make_subplots(
-        rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
-        vertical_spacing=0.1, horizontal_spacing=0.06,
-        subplot_titles=([GRAPH_TITLE, "Output over the input plane"]
-                        if has_plane else [GRAPH_TITLE])
-        + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
+    layout = _grid_layout(has_plane)
     loss_axes = ("x3", "y3") if has_plane else ("x2", "y2")
 
     def moving(snap, full=False):
@@ -305,9 +312,24 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                          for s in snaps]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
-    # Built from the arrays and dicts above: Plotly's validation of every frame's traces was
-    # most of the figure's cost (viz/unchecked.py).
-    return figure(**fig)
+    # Handed over as built, plain dicts: Plotly's validation and object model of every frame's
+    # traces cost more than computing them (viz/unchecked.py).
+    return prebuilt(**fig, encoded=True)  # every array went through b64 above
+
+
+def _grid_layout(has_plane: bool) -> dict:
+    """The panels' axes and titles (make_subplots' layout; the same for every replay)."""
+    def grid():
+        specs = [[{}, {}], [{"colspan": 2}, None]] if has_plane else [[{}], [{}]]
+        layout = make_subplots(
+            rows=2, cols=2 if has_plane else 1, specs=specs, row_heights=[0.66, 0.34],
+            vertical_spacing=0.1, horizontal_spacing=0.06,
+            subplot_titles=([GRAPH_TITLE, "Output over the input plane"]
+                            if has_plane else [GRAPH_TITLE])
+            + ["Loss per epoch (log scale)"]).layout.to_plotly_json()
+        layout.pop("template")  # Plotly's default; _base_layout names the replay's
+        return layout
+    return fresh(("replay_grid", has_plane), grid)
 
 
 def _caption(history, epoch):
@@ -318,11 +340,12 @@ def _caption(history, epoch):
         if history.initial_test_loss is not None:
             text += f" (test {history.initial_test_loss:.4g})"
         return text
-    text = f"<b>Epoch {epoch}</b> · loss {history.loss[i]:.4g}"
-    if history.test_loss is not None:
-        text += f" (test {history.test_loss[i]:.4g})"
-    if history.accuracy is not None:
-        text += f" · accuracy {100 * history.accuracy[i]:.1f}%"
+    # The lists, not the History's array views: one caption per frame, each view a copy.
+    text = f"<b>Epoch {epoch}</b> · loss {float(history.loss_list[i]):.4g}"
+    if history.test_loss_list:
+        text += f" (test {float(history.test_loss_list[i]):.4g})"
+    if history.accuracy_list:
+        text += f" · accuracy {100 * float(history.accuracy_list[i]):.1f}%"
     return text
 
 
@@ -371,10 +394,10 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, x_end, train_loss, 
     )
     if has_plane:
         d = plane.domain
-        layout["xaxis2"] = dict(range=list(d), constrain="domain", title=None)
+        layout["xaxis2"] = dict(range=list(d), constrain="domain")
         layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
     xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
-    layout[xa] = dict(title=None, range=[0, x_end])
+    layout[xa] = dict(range=[0, x_end])
     layout[ya] = log_axis(np.concatenate([train_loss, [] if test_loss is None else test_loss]))
     return layout
 
@@ -406,17 +429,15 @@ def _controls(frames):
 def grad_norm_figure(history, height=300) -> go.Figure:
     """Return the L2 norm of each layer's dL/dW per epoch (log scale): vanishing shows here."""
     norms = history.grad_norms
-    fig = go.Figure()
-    for l in range(norms.shape[1] if norms.ndim == 2 else 0):
-        fig.add_scatter(x=history.epochs, y=norms[:, l], mode="lines", name=f"layer {l + 1} W",
-                        hovertemplate=f"layer {l + 1}, " + "epoch %{x}: |dL/dW| %{y:.3g}"
-                                      "<extra></extra>")
-    fig.update_layout(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
-                      title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
-                      legend=dict(orientation="h", y=-0.25), font=dict(size=13))
-    fig.update_yaxes(**log_axis(norms))
-    fig.update_xaxes(title=dict(text="epoch", standoff=2))
-    return fig
+    data = [dict(type="scatter", x=history.epochs, y=norms[:, l], mode="lines",
+                 name=f"layer {l + 1} W",
+                 hovertemplate=f"layer {l + 1}, " + "epoch %{x}: |dL/dW| %{y:.3g}<extra></extra>")
+            for l in range(norms.shape[1] if norms.ndim == 2 else 0)]
+    layout = dict(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
+                  title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
+                  legend=dict(orientation="h", y=-0.25), font=dict(size=13),
+                  yaxis=log_axis(norms), xaxis=dict(title=dict(text="epoch", standoff=2)))
+    return prebuilt(data, layout)  # drawn on every render of the Training page
 
 
 _VERDICT_DASH = {"diverged": "dot", "oscillates": "dash", "overshoots": "dashdot"}

@@ -4,7 +4,8 @@ Two students, each in their own browser context (own cookies), upload different 
 After several page switches each still downloads exactly its own data (the websocket, the
 upload and the media download all reached the replica that holds the session). Then the
 first student's replica is killed: the second student notices nothing, and the first one's
-browser reconnects to the live replica with the experiment of its URL. A newcomer beyond the
+browser reconnects to the live replica with the experiment of its URL, and is told to upload
+the CSV again (the file died with the replica; the link says the data was an upload). A newcomer beyond the
 cap gets the "class is full" page.
 """
 
@@ -14,6 +15,7 @@ import csv
 import io
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -79,6 +81,11 @@ def visit(page, title):
     page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
     wait_for_app_idle(page, timeout_ms=60_000)
     assert_no_exception(page)
+
+
+def link(url) -> dict:
+    """A URL's query parameters (the experiment it holds)."""
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
 
 
 def replica_of(context) -> str:
@@ -169,10 +176,16 @@ def test_each_student_keeps_their_replica_and_survives_a_dead_one(browser, class
             "data-test-connection-state", "CONNECTED", timeout=60_000)
         wait_for_app_idle(a, timeout_ms=60_000)
         assert a.evaluate("window.before_failover") is None, "the page was reloaded"
-        assert a.url == url_a, "the same link, so the same experiment"
+        # A's upload died with the replica: the link said so (data=csv), A is told to upload
+        # it again, and the address bar now holds what is shown (the circle data meanwhile)
+        # with the rest of A's link.
+        assert "data=csv" in url_a
+        expect(a.get_by_text("upload it again under Files in the sidebar")).to_be_visible()
+        screenshot(a, "classroom_upload_lost_after_replica_died")
+        assert link(a.url) == {k: v for k, v in link(url_a).items() if k != "data"}
         assert replica_of(ctx_a) == replica_of(ctx_b) != dead
         visit(a, "Feedforward")
-        assert "?" + url_a.split("?")[1] in a.url
+        assert link(a.url) == {k: v for k, v in link(url_a).items() if k != "data"}
         assert a.get_by_role("spinbutton", name="Weight seed").input_value() == "7"  # A's link: seed=7
         screenshot(a, "classroom_recovered_after_replica_died")
     finally:
