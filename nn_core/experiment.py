@@ -175,6 +175,13 @@ class Experiment:
         thin_snapshots(self.history, MAX_SNAPSHOTS)
         return self.history
 
+    def start_history(self) -> History:
+        """Return the history of no training yet: epoch 0, the current weights and losses."""
+        h = History(loss_name=self.loss)
+        train(self.net.copy(), self.X_train, self.y_train, epochs=0, history=h,
+              **self.train_kwargs())
+        return h
+
     def train(self, epochs: int, on_epoch=None) -> History:
         """From the initial weights: reset, then train `epochs` epochs; return the History."""
         self.reset_network()

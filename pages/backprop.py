@@ -46,10 +46,10 @@ reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, finger
 
 
 def downloads(df: pd.DataFrame, name: str, key: str):
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("CSV", df.to_csv(index=False), f"{name}.csv", "text/csv",
+    row = st.container(horizontal=True)  # each button as wide as its label
+    row.download_button("CSV", df.to_csv(index=False), f"{name}.csv", "text/csv",
                        key=f"{key}.csv", icon=":material/download:")
-    c2.download_button("JSON", df.to_json(orient="records", indent=1), f"{name}.json",
+    row.download_button("JSON", df.to_json(orient="records", indent=1), f"{name}.json",
                        "application/json", key=f"{key}.json", icon=":material/download:")
 
 
@@ -79,10 +79,12 @@ def check_table(result) -> pd.DataFrame:
 
 
 def show_check(df: pd.DataFrame, key: str):
+    # 6 digits and a short header: the table fits a 1024 px screen (the downloads keep all).
     styled = df.style.map(lambda v: f"background-color: {VERDICT_COLOURS.get(v, '')}",
                           subset=["verdict"]).format(
-        {"analytic": "{:.8g}", "numeric": "{:.8g}", "relative error": "{:.2e}"})
-    st.dataframe(styled, hide_index=True, height=min(36 * (len(df) + 1), 360), key=key)
+        {"analytic": "{:.6g}", "numeric": "{:.6g}", "relative error": "{:.1e}"})
+    st.dataframe(styled, hide_index=True, height=min(36 * (len(df) + 1), 360), key=key,
+                 column_config={"relative error": st.column_config.Column("rel. error")})
 
 
 tab_steps, tab_check, tab_update, tab_bugs, tab_yours = st.tabs(
@@ -151,7 +153,7 @@ with tab_update:
                     str(i + 1) for i in idx), "before": p0[idx], "gradient": g[idx],
                     "after": p1[idx], "change": p1[idx] - p0[idx]})
     df = pd.DataFrame(rows)
-    st.dataframe(df.style.format("{:.8g}", subset=["before", "gradient", "after", "change"]),
+    st.dataframe(df.style.format("{:.6g}", subset=["before", "gradient", "after", "change"]),
                  hide_index=True, height=min(36 * (len(df) + 1), 360), key=f"{PREFIX}.update")
     downloads(df, "one_update", f"{PREFIX}.update_dl")
 
@@ -164,7 +166,7 @@ with tab_bugs:
         st.markdown(f"**The mistake.** {bug.mistake}  \n**How to spot it.** {bug.spot}")
         st.code(bug.code, language="python")
     Xb, yb = exp.X_train[:CURVE_ROWS], exp.y_train[:CURVE_ROWS]
-    c1, c2 = st.columns(2)
+    c1 = c2 = st.container()  # one above the other: the table and the curve need the width
     with c1:
         st.markdown("##### Gradient check of this bug's gradients (this sample)")
         bug_result = cached_check(exp_key, run.X, run.y, bug.name, _exp=exp)

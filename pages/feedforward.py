@@ -27,12 +27,16 @@ if goto is not None:
         (k for k, s in enumerate(steps) if s.kind == "neuron" and (s.layer, s.unit) == tuple(goto)), 0)
 
 
-def whole_layer(step):
-    if step.kind == "neuron" and step.layer in layer_steps:
-        with st.expander(f"The whole layer {step.layer} at once: z = aW + b", expanded=True):
-            st.latex(layer_steps[step.layer].latex)
+def first_hint(step):
     if step.kind == "input":
         st.info("Press **Next** to compute the first neuron.", icon=":material/arrow_forward:")
+
+
+def whole_layer(step):  # at the page's width: the layer's matrices are wide
+    if step.kind == "neuron" and step.layer in layer_steps:
+        with st.expander(f"The whole layer {step.layer} at once: z = aW + b, one row per "
+                         "neuron", expanded=True):
+            st.latex(layer_steps[step.layer].latex)
 
 
 @st.fragment
@@ -43,7 +47,7 @@ def stepper():
         lambda s: "Node colour and number: the activation a (blue positive, orange negative); "
                   "grey nodes are not computed yet. Edges: the weights (blue +, orange −, "
                   "thicker = larger); the glowing edges feed the neuron being computed.",
-        whole_layer)
+        first_hint, whole_layer)
     if step.kind == "loss":
         c1, c2, c3 = st.columns(3)
         out, target = step.values["output"][0], step.values["y"][0]

@@ -125,7 +125,7 @@ if st.session_state.get(f"{PREFIX}.neuron") not in options:  # the architecture 
 @st.fragment
 def boundary_section():
     st.markdown("##### The output (decision boundary)")
-    t1, t2 = st.columns(2)
+    t1 = t2 = st.container(horizontal=True)  # each toggle as wide as its label; wraps if narrow
     show_test = t1.toggle("Show test data", value=True, key=f"{PREFIX}.show_test",
                           disabled=not has_test)
     discretize = t2.toggle("Discretize output", value=False, key=f"{PREFIX}.discretize")

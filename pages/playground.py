@@ -40,13 +40,25 @@ st.html("""<style>
   .st-key-pg_topbar [data-testid="stColumn"]:has(.st-key-pg_task) { min-width: 100% !important; }
   .st-key-pg_layers [data-testid="stColumn"]:has([class*="st-key-pg_head_"]) { display: none; }
 }
+/* The sidebar opened beside the stage at 1024 px leaves the top bar ~720 px: its nine
+   controls go on two rows there instead of cutting "Play" and the menu's label. */
+.st-key-pg_topbar { container-type: inline-size; }
+@container (max-width: 860px) {
+  .st-key-pg_topbar [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+  .st-key-pg_topbar [data-testid="stColumn"] { min-width: 18% !important; flex: 1 1 18% !important; }
+}
+.st-key-pg_layers { container-type: inline-size; }
+@container (max-width: 700px) {  /* a narrow stage: the column titles stay whole words */
+  .st-key-pg_layers strong { font-size: 0.75rem; }
+}
 .pg-epoch { line-height: 1.15; }
 .pg-epoch-label { font-size: 0.8rem; color: #666; display: block; }
 .pg-epoch-value { font-size: 1.75rem; font-variant-numeric: tabular-nums; color: #222; }
 </style>""")
 
 # ---------- a line about the app; the deep dives and the presets one click away
-head = st.columns([4, 1.3], vertical_alignment="center")
+# [3, 1.3]: the menu's label fits beside the open sidebar at 1024 px (~560 px of page).
+head = st.columns([3, 1.3], vertical_alignment="center")
 head[0].markdown("**Neural Network Playground** · press Play and watch it learn; click a "
                  "weight to change it, click the output to add data; then check every number "
                  "on the deep-dive pages.")

@@ -12,13 +12,15 @@ from nn_core.comparison import OPTIMIZER_NAMES, columns_to_csv, history_columns
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
 from ui import cached, learning_rate
-from ui.experiment import get_experiment
+from ui.experiment import PREFIX, get_experiment
 from ui.script_download import numpy_script_button
+from ui.session import on_sidebar_change
 from viz.training import comparison_figure, grad_norm_figure, replay_figure
 
 exp = get_experiment()
 ss = st.session_state
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+EDGE_KEY = "Edges: blue positive, orange negative, thicker = larger |w|; a node's ring is its bias."
 
 
 def clamp_epochs(exp, requested):
@@ -39,6 +41,12 @@ def on_stop():
     if h is not None and not h.diverged and h.epoch_list:
         h.stop_epoch, h.stop_reason = h.last_epoch, f"Stopped at epoch {h.last_epoch}."
         ss["train.message"] = f"Stopped at epoch {h.last_epoch}. Continue picks up from here."
+
+
+def epochs_changed():
+    # The sidebar's Epochs and this one are one setting: the experiment's (and the link's).
+    ss[PREFIX + "epochs"] = ss["train.epochs"]
+    on_sidebar_change()
 
 
 def request(action):
@@ -69,22 +77,23 @@ st.caption(
     f"{'full batch' if not c.batch_size else f'batch {c.batch_size}'} · loss {c.loss} · "
     f"{len(exp.X_train)} training points. Change any of it in the sidebar.")
 
-if "train.epochs" not in ss:
-    ss["train.epochs"] = int(c.epochs)
+ss["train.epochs"] = int(c.epochs)  # the experiment's setting, also in the sidebar
 history = exp.history
 action = ss.pop("train.action", None)
-cols = st.columns([1.3, 1, 1, 1, 1.2], vertical_alignment="bottom")
-cols[0].number_input("Epochs", 1, LIMITS.max_epochs, key="train.epochs",
-                     help="How many epochs one press of Train or Continue trains.")
-cols[1].button("Train", key="train.train", type="primary", width="stretch",
-               icon=":material/play_arrow:", on_click=request, args=("train",),
-               help="From the initial weights: reset, then train.")
-continue_slot = cols[2].empty()  # drawn after training: enabled only if it can continue
-cols[3].button("Reset", key="train.reset", width="stretch", on_click=on_reset,
-               icon=":material/restart_alt:", help="Back to the initial weights (same seed).")
-live = cols[4].toggle("Live", key="train.live",
-                      help="Train in small chunks and redraw as it goes, like TensorFlow "
-                           "Playground's play button.")
+row = st.container(horizontal=True, vertical_alignment="bottom")
+row.number_input("Epochs", 1, LIMITS.max_epochs, key="train.epochs", width=150,
+                 on_change=epochs_changed,
+                 help="How many epochs Train (and each Continue) trains. The same setting as "
+                      "Epochs in the sidebar.")
+row.button("Train", key="train.train", type="primary",
+           icon=":material/play_arrow:", on_click=request, args=("train",),
+           help="Start from the initial weights and train the epochs set on the left.")
+continue_slot = row.empty()  # drawn after training: enabled only if it can continue
+row.button("Reset to epoch 0", key="train.reset", on_click=on_reset,
+           icon=":material/restart_alt:", help="Back to the initial weights (same seed).")
+live = row.toggle("Live", key="train.live",
+                  help="Train in small chunks and redraw as it goes, like TensorFlow "
+                       "Playground's play button.")
 
 progress_slot, stop_slot = st.empty(), st.empty()
 message = ss.pop("train.message", None)
@@ -121,7 +130,7 @@ if action in ("train", "continue") and not live:
     stop_slot.empty()
     history = exp.history
 continue_slot.button(
-    "Continue", key="train.continue", width="stretch", icon=":material/fast_forward:",
+    "Continue", key="train.continue", icon=":material/fast_forward:",
     disabled=history is None or history.diverged, on_click=request, args=("continue",),
     help="Train more epochs from where the last run stopped (the same history).")
 
@@ -137,25 +146,28 @@ def notices(h):
 
 
 def readouts(h):
-    """Epoch, losses, accuracy and the largest weight change, as metrics."""
-    m = st.columns(6)
+    """Epoch, losses, accuracy and the largest weight change, as metrics (each as wide as
+    its label, wrapping when the page is narrow)."""
+    m = st.container(horizontal=True, gap="medium")
     i = len(h.epoch_list) - 1
-    m[0].metric("Epoch", h.last_epoch)
+    kw = dict(width="content")
+    m.metric("Epoch", h.last_epoch, **kw)
     prev = h.loss_list[i - 1] if i > 0 else h.initial_loss
-    m[1].metric("Train loss", f"{h.loss_list[i]:.4g}", f"{h.loss_list[i] - prev:+.2g}",
-                delta_color="inverse")
+    m.metric("Train loss", f"{h.loss_list[i]:.4g}", f"{h.loss_list[i] - prev:+.2g}",
+             delta_color="inverse", **kw)
     if h.test_loss_list:
-        m[2].metric("Test loss", f"{h.test_loss_list[i]:.4g}")
+        m.metric("Test loss", f"{h.test_loss_list[i]:.4g}", **kw)
     if h.accuracy_list:
-        m[3].metric("Train accuracy", f"{100 * h.accuracy_list[i]:.1f}%")
+        m.metric("Train accuracy", f"{100 * h.accuracy_list[i]:.1f}%", **kw)
     if h.test_accuracy_list:
-        m[4].metric("Test accuracy", f"{100 * h.test_accuracy_list[i]:.1f}%")
-    m[5].metric("Largest |ΔW|, last epoch", f"{h.weight_change_list[i]:.3g}",
-                help="The biggest change of any single weight during the last epoch.")
+        m.metric("Test accuracy", f"{100 * h.test_accuracy_list[i]:.1f}%", **kw)
+    m.metric("Largest weight step", f"{h.weight_change_list[i]:.3g}", **kw,
+             help="The biggest change of any single weight during the last epoch: |ΔW|.")
 
 
 def replay(exp):
     """The animated replay (built once for every session whose history is the same)."""
+    st.caption(EDGE_KEY)
     fig = cached.replay(exp.history_key(), exp)
     st.plotly_chart(fig, key="train.replay_chart", theme=None,
                     config={"displayModeBar": False})
@@ -165,14 +177,15 @@ def replay(exp):
 def live_view():
     """Live mode: each run trains a chunk (~80 ms) and redraws the current state (on the
     page's `exp`: the session's one experiment, which training changes in place)."""
-    c1, c2, c3 = st.columns([1, 1, 4], vertical_alignment="center")
+    c1 = c2 = c3 = st.container(horizontal=True, vertical_alignment="center")
     playing = ss.get("train.playing", False)
-    c1.button("Pause" if playing else "Play", key="train.live_play", on_click=on_play,
-              icon=":material/pause:" if playing else ":material/play_arrow:",
-              type="primary", width="stretch")
+    # Named for what they do: these train (the replay's ▶ Play only replays).
+    c1.button("Pause training" if playing else "Keep training", key="train.live_play",
+              on_click=on_play, icon=":material/pause:" if playing else ":material/play_arrow:",
+              type="primary")
     if ss.pop("train.play_toggled", False):
         st.rerun()  # run_every changes with play/pause: the whole page must rerun
-    c2.button("Step", key="train.live_step", icon=":material/skip_next:", width="stretch",
+    c2.button("Train 1 epoch", key="train.live_step", icon=":material/skip_next:",
               disabled=playing, help="Train exactly one epoch.", on_click=request_step)
     step = ss.pop("train.step", False)
     h = exp.history
@@ -187,28 +200,36 @@ def live_view():
         exp.continue_training(n)
         ss["train.epoch_s"] = (time.perf_counter() - t0) / n
     h = exp.history
-    c3.caption("Play trains a few epochs per redraw; Step trains one. The replay below "
-               "appears when you pause.")
+    c3.caption("Keep training trains a few epochs per redraw; Train 1 epoch trains one. "
+               "Switch Live off for the replay.")
     if h is None or not h.epoch_list:
-        st.info("Press Play or Step to start training.")
+        start_view(exp)
         return
     notices(h)
-    fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
-                        resolution=40, height=640, input_names=exp.dataset.feature_names)
-    st.plotly_chart(fig, key="train.live_chart", theme=None, config={"displayModeBar": False})
     readouts(h)
+    fig = replay_figure(h, exp.net, exp.plane, exp.y_train, exp.y_test, animate=False,
+                        resolution=40, height=560, input_names=exp.dataset.feature_names)
+    st.plotly_chart(fig, key="train.live_chart", theme=None, config={"displayModeBar": False})
+
+
+def start_view(exp):
+    """Epoch 0: the network, its output over the plane and the loss chart, before training
+    (as TensorFlow Playground opens)."""
+    st.caption("Epoch 0: the initial weights. Press **Train** and the replay plays the "
+               "training here: the edges (weights), the output and the loss move together. "
+               + EDGE_KEY)
+    st.plotly_chart(cached.start_view(exp.key(), int(exp.config.epochs), exp),
+                    key="train.start_chart", theme=None, config={"displayModeBar": False})
 
 
 if live:
     live_view()
 elif history is None or not history.epoch_list:
-    st.info("Press **Train** to train the network for the epochs above, then watch the replay: "
-            "the edges (weights), the output over the input plane and the loss move together.",
-            icon=":material/school:")
+    start_view(exp)
 else:
     notices(history)
-    replay(exp)
     readouts(history)
+    replay(exp)
 
 history = exp.history
 if history is not None and history.epoch_list:
@@ -224,7 +245,8 @@ if history is not None and history.epoch_list:
                            file_name="trained_network.json", mime="application/json",
                            on_click="ignore", key="train.download_net",
                            icon=":material/download:")
-        st.download_button("History (CSV, one row per epoch)", lambda: columns_to_csv(columns),
+        st.download_button("History (CSV)", lambda: columns_to_csv(columns),
+                           help="One row per epoch.",
                            file_name="training_history.csv", mime="text/csv",
                            on_click="ignore", key="train.download_history",
                            icon=":material/download:")
@@ -288,7 +310,7 @@ st.markdown("The same network from **the same initial weights**, trained once pe
 kind = st.segmented_control("Compare", list(COMPARE), key="train.cmp_kind", default="lr",
                             format_func=lambda k: COMPARE[k][0]) or "lr"
 label, options, default = COMPARE[kind]
-c1, c2, c3 = st.columns([4, 1.2, 1], vertical_alignment="bottom")
+c1, c2, c3 = st.columns([3, 1.2, 1.3], vertical_alignment="bottom")
 raw = c1.multiselect(
     f"{label}s to compare", options, default=default, key=f"train.cmp_values.{kind}",
     accept_new_options=kind != "optimizer", max_selections=LIMITS.max_comparison_runs,

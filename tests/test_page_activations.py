@@ -28,7 +28,7 @@ def test_functions_section_before_any_training():
     at = open_app(page=PAGE)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1  # nothing trains until asked
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["activation"]) == list(HIDDEN_ACTIVATIONS)
     sigmoid = table[table["activation"] == "sigmoid"].iloc[0]
     assert sigmoid["largest f'(z)"] == round(ACTIVATIONS["sigmoid"].max_derivative, 4) == 0.25
@@ -77,7 +77,7 @@ def test_comparison_shows_a_verdict_first_then_the_evidence():
     titles = [a["text"] for a in charts[3]["layout"]["annotations"]]
     assert titles == list(HIDDEN_ACTIVATIONS)
     assert "same initial weights" in " ".join(s.value for s in at.success)
-    results = at.table[0].value
+    results = at.table[1].value  # [0]: the properties table
     assert sorted(results.index) == sorted(HIDDEN_ACTIVATIONS)
     # best group first
     assert list(results["group"]) == sorted(results["group"])
@@ -96,7 +96,7 @@ def test_tutorial_summary_never_names_a_single_best_among_ties():
     with _LogRecords() as log:
         at = open_app({"preset": "tutorial"}, page=PAGE, timeout=180)
         _compare(at, epochs=300)
-    results = at.table[0].value
+    results = at.table[1].value
     best = list(results[results["group"] == 1].index)
     verdict = next(m.value for m in at.markdown if m.value.startswith("#### "))
     if len(best) > 1:

@@ -89,7 +89,7 @@ def test_training_and_activations_show_the_pinned_numbers(preset):
     at.number_input(key="act.epochs").set_value(30)
     at.button(key="act.train").click().run()
     assert not at.exception
-    results = at.table[0].value.reset_index()
+    results = at.table[1].value.reset_index()  # [0]: the properties of the functions
     _check(f"{preset}/activations",
            {"results": _table(results),
             "summary": [m.value for m in at.markdown if m.value.startswith(("- ", "#### "))]})

@@ -56,7 +56,25 @@ def test_epochs_beyond_the_cap_are_clamped_with_a_message():
     exp = _train(at, 5000)
     cap = exp.epoch_cap(exp.config, exp.dataset)
     assert cap < 5000 and exp.history.last_epoch == cap
-    assert any("too long" in i.value for i in at.info)
+    # the setting itself is clamped (the page's Epochs and the sidebar's are one), with why
+    assert exp.config.epochs == cap and at.number_input(key="train.epochs").value == cap
+    assert any("too long" in m.value for m in [*at.info, *at.warning])
+
+
+def test_one_epochs_setting_for_the_page_and_the_sidebar():
+    at = open_app({"preset": "tutorial"}, page=PAGE)
+    at.number_input(key="train.epochs").set_value(321).run()
+    assert experiment(at).config.epochs == 321
+    assert at.number_input(key="cfg.epochs").value == 321
+    at.number_input(key="cfg.epochs").set_value(123).run()
+    assert at.number_input(key="train.epochs").value == 123
+
+
+def test_epoch_0_shows_the_network_its_output_and_an_empty_loss_chart():
+    at = open_app(page=PAGE)
+    assert not at.exception and experiment(at).history is None
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 1  # the start view, before any training
 
 
 def test_live_step_play_and_pause():

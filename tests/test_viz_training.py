@@ -252,3 +252,36 @@ def test_frames_send_only_typed_arrays(trained):
         for part in frame["data"][:-1]:  # the loss marker: two numbers, plain lists
             found = list(arrays(part))
             assert found and all(a["_inputArray"] is None for a in found)
+
+
+def test_epoch_0_view_draws_the_initial_network_with_varied_widths_and_an_empty_loss_axis():
+    exp = Experiment(ExperimentConfig())
+    fig = replay_figure(exp.start_history(), exp.net, exp.plane, exp.y_train, exp.y_test,
+                        animate=False, x_max=300).to_dict()
+    assert "frames" not in fig or not fig["frames"]
+    loss_x = next(k for k, v in fig["layout"].items() if k.startswith("xaxis")
+                  and v.get("range") == [0, 300.0])
+    assert loss_x  # the loss axis already runs to the epochs Train will train
+    # edge widths relative to these weights: at epoch 0 they differ, as on the Network graph
+    widths = {t["line"]["width"] for t in _edge_traces(fig["data"]) if len(unb64(t["x"]))}
+    assert len(widths) >= 3
+    loss_lines = [t for t in fig["data"] if t.get("name") == "train loss"]
+    assert list(unb64(loss_lines[0]["y"])) == pytest.approx([exp.start_history().initial_loss])
+
+
+def test_log_axis_labels_are_the_values_a_reader_sees():
+    from viz.training import log_axis
+
+    # within one decade: at least three labels, each the tick's own value (0.2, never a bare
+    # minor "2"), all inside the data's range
+    for lo, hi in ((0.13, 0.25), (0.3, 0.9), (0.2491, 0.2493), (120.0, 900.0)):
+        axis = log_axis([lo, hi, (lo + hi) / 2])
+        assert axis["type"] == "log" and len(axis["tickvals"]) >= 3
+        assert [float(t) for t in axis["ticktext"]] == axis["tickvals"]
+        assert all(lo <= t <= hi for t in axis["tickvals"])
+    # two decades or more: powers of ten
+    assert log_axis([1e-4, 0.5])["dtick"] == 1
+    # epoch 0: one value, a decade of room below it for the training to come
+    one = log_axis([0.25])
+    assert one["range"][0] < np.log10(0.25) - 0.99 and one["range"][1] > np.log10(0.25)
+    assert log_axis([float("nan"), 0.0]) == {"type": "log", "exponentformat": "power"}

@@ -22,7 +22,7 @@ from viz.unchecked import as_prebuilt
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def replay(key: str, _exp, height: int = 700):
+def replay(key: str, _exp, height: int = 560):
     """The Training page's replay figure of `_exp`'s history (key: Experiment.history_key)."""
     return replay_figure(_exp.history, _exp.net, _exp.plane, _exp.y_train, _exp.y_test,
                          height=height, input_names=_exp.dataset.feature_names)
@@ -32,6 +32,15 @@ def replay(key: str, _exp, height: int = 700):
 def functions(names: tuple):
     """The Activations page's functions and derivatives (the same for every session)."""
     return as_prebuilt(functions_figure(list(names)))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def start_view(key: str, epochs: int, _exp, height: int = 560):
+    """The Training page before any training: the network, its output and an empty loss
+    chart running to `epochs` (key: Experiment.key())."""
+    return replay_figure(_exp.start_history(), _exp.net, _exp.plane, _exp.y_train,
+                         _exp.y_test, animate=False, height=height, x_max=epochs,
+                         input_names=_exp.dataset.feature_names)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

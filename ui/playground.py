@@ -432,7 +432,9 @@ def stage_fragment(_exp_at_start=None):
         st.switch_page(goto)  # a link clicked while playing, now paused at the epoch shown
     if ss.pop("pg.rerun_app", False):
         st.rerun()  # Pause, a selection or a stop changes the top bar too
-    cols = st.columns([1.1, 1.1, 2.6, 1.6], vertical_alignment="center")
+    # One row, each control as wide as its label; it wraps on a narrow screen, never cuts.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    cols = [row] * 4
     cols[0].toggle("Show test data", key="pg_show_test")
     cols[1].toggle("Discretize output", key="pg_discretize")
     if can_edit_points(exp) and exp.plane is not None:

@@ -24,6 +24,8 @@ CSV_LOST = ("This link's data is an uploaded CSV file, which a link cannot carry
             "circle dataset is shown meanwhile.")
 NOTICES_KEY = "experiment_notices"
 PREFIX = "cfg."  # every sidebar widget's key starts with this
+PRESET_KEY = "preset_choice"  # the sidebar's Preset box
+PRESET_CONFIG_KEY = "preset_config"  # the config the named preset loaded
 
 
 def session_experiment(start: ExperimentConfig | None = None) -> Experiment:
@@ -45,6 +47,10 @@ def session_experiment(start: ExperimentConfig | None = None) -> Experiment:
         st.session_state[SESSION_KEY] = exp
         add_notices(notices)
         config_to_widgets(exp.config)
+        name = st.query_params.get("preset")
+        if name in PRESETS and set(params) == {"preset"}:
+            st.session_state[PRESET_KEY] = name  # a link that opened a preset names it
+            st.session_state[PRESET_CONFIG_KEY] = exp.config
     return st.session_state[SESSION_KEY]
 
 
@@ -102,20 +108,25 @@ def on_sidebar_change():
     new = links.enforce_locks(config_from_widgets(exp.config), exp.config)
     add_notices(exp.apply(new))
     config_to_widgets(exp.config)
+    if exp.config != st.session_state.get(PRESET_CONFIG_KEY):
+        st.session_state[PRESET_KEY] = None  # no longer the preset the box named
 
 
 def apply_preset(name: str):
     """Switch the experiment to preset `name` (its data, network and training settings)."""
-    apply_config(PRESETS[name][1])
+    apply_config(PRESETS[name][1], name)
 
 
-def apply_config(config: ExperimentConfig):
-    """Switch the experiment to `config` from its initial weights (locked settings stay)."""
+def apply_config(config: ExperimentConfig, preset: str | None = None):
+    """Switch the experiment to `config` from its initial weights (locked settings stay);
+    `preset` names it in the sidebar's Preset box (None: the box says "your own settings")."""
     exp = session_experiment()
     exp.uploaded_params = None
     add_notices(exp.apply(links.enforce_locks(config, exp.config)))
     exp.reset_network()
     config_to_widgets(exp.config)
+    st.session_state[PRESET_KEY] = preset  # the Preset box shows what is loaded
+    st.session_state[PRESET_CONFIG_KEY] = exp.config
 
 
 def sync_url(config: ExperimentConfig):

@@ -19,6 +19,7 @@ from ui import links
 from ui.script_download import numpy_script_button
 from ui.session import (
     PREFIX,
+    PRESET_KEY,
     add_notices,
     apply_preset,
     config_to_widgets,
@@ -60,17 +61,26 @@ def render_sidebar():
 def sidebar_widgets(exp):
     """Draw every experiment widget; each change goes through on_sidebar_change."""
     cb = {"on_change": on_sidebar_change}
-    st.selectbox("Preset", list(PRESETS), index=None, key="preset_choice",
-                 format_func=lambda k: PRESETS[k][0], placeholder="Load a preset…",
-                 on_change=_preset_changed)
+    st.selectbox("Preset", list(PRESETS), index=None, key=PRESET_KEY,
+                 format_func=lambda k: PRESETS[k][0], placeholder="Your own settings: load a preset…",
+                 on_change=_preset_changed,
+                 help="Shows the preset loaded last, until you change a setting below.")
 
-    with st.expander("Data", expanded=True):
+    # Only the network is open at first: a first look is the preset, then the architecture.
+    with st.expander("Data", expanded=False):
         datasets = list(DATASET_NAMES) + ["worked_example"] + (["csv"] if exp.uploaded else [])
         st.selectbox("Dataset", datasets, key=_key("dataset"),
                      format_func=DATASET_LABELS.get, **cb)
         fixed = exp.config.dataset in FIXED_FEATURE_SETS
-        st.multiselect("Input features", FEATURES, key=_key("features"), disabled=fixed,
-                       help="What the input layer sees, computed from each point (x1, x2).", **cb)
+        if fixed:  # the data's own columns (the tutorial's third is a constant 1)
+            st.markdown("**Input features** (fixed by this data)  \n"
+                        + ", ".join(f"`{n}`" for n in exp.dataset.feature_names),
+                        help="This dataset brings its own input columns; the network has one "
+                             "input per column.")
+        else:
+            st.multiselect("Input features", FEATURES, key=_key("features"),
+                           help="What the input layer sees, computed from each point (x1, x2).",
+                           **cb)
         c1, c2 = st.columns(2)
         c1.slider("Noise", 0.0, LIMITS.max_noise, step=0.05, key=_key("noise"), disabled=fixed,
                   **cb)
@@ -102,7 +112,7 @@ def sidebar_widgets(exp):
         c2.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
                     "tutorial (whose constant third input plays the bias).", **cb)
 
-    with st.expander("Training", expanded=True):
+    with st.expander("Training", expanded=False):
         st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
                          key=_key("lr"), **cb)
         c1, c2 = st.columns(2)
@@ -114,7 +124,9 @@ def sidebar_widgets(exp):
         c1.selectbox("Regularization", ["none", "l1", "l2"], key=_key("regularization"), **cb)
         c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
                          key=_key("reg_rate"), **cb)
-        st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"), **cb)
+        st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"),
+                        help="How many epochs Train trains (the same setting as the Training "
+                             "page's Epochs).", **cb)
 
     with st.expander("Files: your data and networks", key="sidebar_files"):  # hide=files
         _files(exp)
@@ -125,8 +137,7 @@ def sidebar_widgets(exp):
 def _preset_changed():
     name = st.session_state.get("preset_choice")
     if name:
-        apply_preset(name)
-    st.session_state["preset_choice"] = None
+        apply_preset(name)  # the box keeps showing it (ui.experiment forgets it on a change)
 
 
 def _load_upload(key, load):

@@ -28,7 +28,9 @@ def pick_sample(exp, prefix: str):
     X, Y = exp.X_train, exp.y_train
     names = list(getattr(exp.dataset, "feature_names", None) or
                  [f"x{i + 1}" for i in range(X.shape[1])])
-    c1, c2, c3 = st.columns([1.3, 1.2, 1.2])
+    # One row that wraps when the page is narrow: each control keeps its labels whole.
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    c1, c2, c3 = (row.container(width="content") for _ in range(3))
     source = c1.segmented_control("Input", ["A training sample", "Type values"],
                                   default="A training sample", key=f"{prefix}.source")
     granularity = c3.segmented_control(
@@ -53,7 +55,8 @@ def pick_sample(exp, prefix: str):
     held = st.session_state.get(f"{prefix}.sample", 1)
     if not isinstance(held, int) or not 1 <= held <= n:
         st.session_state[f"{prefix}.sample"] = 1
-    index = c2.number_input(f"Sample (1 to {n})", 1, n, step=1, key=f"{prefix}.sample")
+    index = c2.number_input(f"Sample (1 to {n})", 1, n, step=1, key=f"{prefix}.sample",
+                             width=170)
     index = int(min(max(int(index), 1), n)) - 1
     x, y = X[index], Y[index]
     return x, y, granularity, f"training sample {index + 1} of {n}"
@@ -71,21 +74,20 @@ def stepper_controls(prefix: str, n_steps: int) -> int:
     def go(to):
         ss[key] = int(min(max(to, 0), n_steps - 1))
 
-    cols = st.columns([1, 1, 1, 1.2, 4])
-    cols[0].button("Reset", key=f"{prefix}.reset", icon=":material/first_page:",
-                   on_click=go, args=(0,), width="stretch", disabled=current == 0)
-    cols[1].button("Previous", key=f"{prefix}.prev", icon=":material/chevron_left:",
-                   on_click=go, args=(current - 1,), width="stretch", disabled=current == 0)
-    cols[2].button("Next", key=f"{prefix}.next", icon=":material/chevron_right:", type="primary",
-                   on_click=go, args=(current + 1,), width="stretch",
-                   disabled=current == n_steps - 1)
-    cols[3].button("Run to end", key=f"{prefix}.end", icon=":material/last_page:",
-                   on_click=go, args=(n_steps - 1,), width="stretch",
-                   disabled=current == n_steps - 1)
+    # Buttons as wide as their labels, the slider takes the rest (and wraps below if narrow).
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.button("Reset", key=f"{prefix}.reset", icon=":material/first_page:",
+               on_click=go, args=(0,), disabled=current == 0)
+    row.button("Previous", key=f"{prefix}.prev", icon=":material/chevron_left:",
+               on_click=go, args=(current - 1,), disabled=current == 0)
+    row.button("Next", key=f"{prefix}.next", icon=":material/chevron_right:", type="primary",
+               on_click=go, args=(current + 1,), disabled=current == n_steps - 1)
+    row.button("Run to end", key=f"{prefix}.end", icon=":material/last_page:",
+               on_click=go, args=(n_steps - 1,), disabled=current == n_steps - 1)
     if n_steps > 1:
         ss[f"{prefix}.slider"] = current + 1  # set before the slider exists in this run
-        cols[4].slider("Step", 1, n_steps, key=f"{prefix}.slider", label_visibility="collapsed",
-                       on_change=_slider_moved, args=(prefix, n_steps))
+        row.slider("Step", 1, n_steps, key=f"{prefix}.slider", label_visibility="collapsed",
+                   on_change=_slider_moved, args=(prefix, n_steps), width="stretch")
     return int(ss[key])
 
 
@@ -95,29 +97,41 @@ def _slider_moved(prefix, n_steps):
 
 
 def step_view(exp, prefix: str, run, steps, title_of, subtitle: str, caption_of,
-              extra=None):
+              extra=None, below=None):
     """Draw one step-through view (controls, the graph so far, the step's numbers and its
     rule) for the Feedforward and Backprop pages; return the step shown.
 
     title_of(step) and caption_of(step) give the header's and the graph's text; extra(step),
-    if given, draws more under the numbers (in the right-hand column).
+    if given, draws more under the numbers (in the right-hand column), below(step) under
+    both columns at the page's full width. A step whose formula is wider than the right-hand
+    column (Step.wide: matrices, long sums) writes its numbers at the full width instead.
     """
     k = stepper_controls(prefix, len(steps))
     step = steps[k]
     st.markdown(f"**Step {k + 1} of {len(steps)}** · {title_of(step)}  \n:gray[{subtitle}]")
-    left, right = st.columns([1.15, 1])
+    # The formulas get the wider column: stepformat wraps a sum to LINE_EM, ~310 px.
+    left, right = st.columns([1, 1.2])
     with left:
         st.plotly_chart(step_figure(run.net, step, input_names=exp.dataset.feature_names),
                         key=f"{prefix}.graph", config={"displayModeBar": False})
         st.caption(caption_of(step))
     with right:
-        st.markdown("##### This step, with its numbers")
-        st.latex(step.latex)
+        if not step.wide:
+            st.markdown("##### This step, with its numbers")
+            st.latex(step.latex)
         if step.general:
             st.markdown("##### The rule")
             st.latex(step.general)
+        if step.wide:
+            st.caption("This step's numbers need the page's width: they are written out below."
+                       + (" One row per neuron of the layer." if step.kind == "layer" else ""))
         if extra is not None:
             extra(step)
+    if step.wide:
+        st.markdown("##### This step, with its numbers")
+        st.latex(step.latex)
+    if below is not None:
+        below(step)
     return step
 
 

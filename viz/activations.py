@@ -157,7 +157,8 @@ def boundaries_figure(runs, plane, y_train, *, resolution=50, max_cols=5, size=2
     titles = []
     for r in runs:
         acc = r.history.test_accuracy
-        titles.append(f"{r.name} · test {100 * acc[-1]:.0f}%" if acc is not None and len(acc)
+        # Two short lines: five titles side by side must fit a 560 px wide figure.
+        titles.append(f"{r.name}<br>test {100 * acc[-1]:.0f}%" if acc is not None and len(acc)
                       else r.name)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02,
                         vertical_spacing=0.08)

@@ -42,6 +42,9 @@ CURVE_COLOURS = ("#2ca02c", "#d62728", "#7f7f7f")
 VERDICT_COLOURS = {"good": "#d4edda", "ok": "#e8f4d9", "suspicious": "#fff3cd", "wrong": "#f8d7da"}
 MATCH_COLOURS = {True: "#d4edda", False: "#f8d7da"}
 SHADES = 31  # shades of one output's colour scale, as TensorFlow Playground draws
+# The app's theme (.streamlit/config.toml), for figures drawn without Streamlit's theme.
+PRIMARY = "#1a56db"
+APP_FONT = '"Source Sans", "Source Sans Pro", sans-serif'
 
 # Plotly colourscale for values mapped onto [-ref, ref] (cmin=-ref, cmax=ref).
 DIVERGING = [[0.0, NEGATIVE], [0.5, NEUTRAL], [1.0, POSITIVE]]

@@ -19,8 +19,10 @@ from plotly.subplots import make_subplots
 
 from nn_core.comparison import pick_epochs
 from viz.colors import (
+    APP_FONT,
     NEGATIVE,
     POSITIVE,
+    PRIMARY,
     RUN_COLOURS,
     UNKNOWN,
     WHITE,
@@ -44,6 +46,41 @@ from viz.unchecked import fresh, prebuilt
 
 MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
+
+
+def log_axis(values, **extra) -> dict:
+    """A log-scale axis with a few labels, each a whole number a reader can take as is:
+    powers of ten when the values span two decades or more, else the 1, 2, 5 (or, on a short
+    range, every digit) times a power of ten inside the values' range, written out (0.2, not
+    Plotly's bare minor "2"). One value (epoch 0) gets a decade below it and half above."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    axis = {"type": "log", "exponentformat": "power", **extra}
+    if v.size == 0:
+        return axis
+    lo, hi = np.log10(v.min()), np.log10(v.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 0.5
+        axis["range"] = [float(lo), float(hi)]
+    if hi - lo >= 2:
+        axis["dtick"] = 1
+        return axis
+    ticks = []
+    for digits in ((1, 2, 5), range(1, 10)):
+        ticks = [float(f"{m}e{k}") for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
+                 for m in digits if lo - 1e-9 <= np.log10(m) + k <= hi + 1e-9]
+        if len(ticks) >= 3:
+            break
+    else:  # well inside one decade: evenly spaced round values, as a linear axis has
+        a, b = 10.0 ** lo, 10.0 ** hi
+        step = 10.0 ** np.floor(np.log10((b - a) / 4))
+        step *= next(m for m in (1, 2, 5, 10) if (b - a) / (step * m) <= 6)
+        places = max(0, int(-np.floor(np.log10(step))))
+        ticks = [round(float(t), places) for t in
+                 np.arange(np.ceil(a / step) * step, b + step / 2, step) if t <= b * (1 + 1e-9)]
+    axis.update(tickmode="array", tickvals=ticks, ticktext=[
+        np.format_float_positional(t, precision=12, trim="-") for t in ticks])
+    return axis
 
 
 def b64(a) -> dict:
@@ -74,7 +111,7 @@ _DTYPES = {"f4": "f4", "f8": "f8", "u1": "u1", "i4": "i4"}  # NumPy's dtype.str,
 
 
 # ---------- the network graph: viz.network_graph's pieces as typed arrays
-GRAPH_TITLE = "Network (blue +, orange −; width = |w|, ring = bias)"
+GRAPH_TITLE = "Network (width = |w|)"  # short: the chart may be 560 px wide
 # A ring's colour code per node: sign of its bias + 1 (0 negative, 1 none, 2 positive).
 RING_SCALE = [[0.0, NEGATIVE], [0.5, UNKNOWN], [1.0, POSITIVE]]
 
@@ -167,11 +204,12 @@ def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
 
 def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animate=True,
                   max_frames=MAX_FRAMES, resolution=40, height=640,
-                  input_names=None) -> go.Figure:
+                  input_names=None, x_max=None) -> go.Figure:
     """Return the replay of `history`: graph, boundary (if `plane`) and losses, one frame per
     recorded snapshot (thinned by pick_epochs to fit the frame budget). `net` gives the
     architecture; animate=False draws only the last snapshot (the live view); input_names
-    label the input nodes (the features), which are left unnamed without them.
+    label the input nodes (the features), which are left unnamed without them; x_max
+    stretches the loss axis to the epochs about to be trained (the epoch-0 view).
     """
     sizes = net.layer_sizes
     snaps = history.snapshots or []
@@ -183,10 +221,10 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         snaps = [s for s in snaps if s.epoch in keep]
     else:
         snaps = snaps[-1:]
-    w_ref = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
+    w_all = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
     # As on the Network graph page: a bias as thick as the thickest edge is as big.
     ring_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size]
-                   + [w_ref])
+                   + [w_all])
     ends = edge_ends(sizes)
     names = node_names(sizes, input_names)
     if not input_names:
@@ -208,6 +246,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
 
     def moving(snap, full=False):
         """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
+        # Widths relative to this epoch's largest weight, as on the Network graph page: at
+        # epoch 0 the small initial weights differ visibly too.
+        w_ref = max(float(np.max(np.abs(W))) for W in snap.weights) or 1.0
         traces = _edge_traces(sizes, ends, snap.weights, w_ref, full)
         traces.append(_node_trace(sizes, snap.biases if net.use_bias else None, ring_ref,
                                   node_px, names, full))
@@ -252,7 +293,9 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         data += _point_traces(plane, y_train, y_test, lo, hi, scale, zmax)
     data += _loss_lines(epochs, train_loss, test_loss, history, loss_axes)
 
-    for name, value in _base_layout(height, sizes, plane, has_plane, loss_axes, epochs).items():
+    x_end = max(float(epochs[-1]), float(x_max or 0)) or 1.0
+    for name, value in _base_layout(height, sizes, plane, has_plane, loss_axes, x_end,
+                                    train_loss, test_loss).items():
         if isinstance(value, dict) and isinstance(layout.get(name), dict):
             layout[name] = {**layout[name], **value}  # keep make_subplots' domains
         else:
@@ -292,16 +335,17 @@ def _grid_layout(has_plane: bool) -> dict:
 def _caption(history, epoch):
     i = epoch - 1
     if i < 0:
-        text = f"<b>Epoch 0</b> (initial weights) · train loss {history.initial_loss:.4g}"
+        # Short: it sits beside the slider, which may be 390 px wide.
+        text = f"<b>Epoch 0</b> · initial weights · loss {history.initial_loss:.4g}"
         if history.initial_test_loss is not None:
-            text += f" · test loss {history.initial_test_loss:.4g}"
+            text += f" (test {history.initial_test_loss:.4g})"
         return text
     # The lists, not the History's array views: one caption per frame, each view a copy.
-    text = f"<b>Epoch {epoch}</b> · train loss {float(history.loss_list[i]):.4g}"
+    text = f"<b>Epoch {epoch}</b> · loss {float(history.loss_list[i]):.4g}"
     if history.test_loss_list:
-        text += f" · test loss {float(history.test_loss_list[i]):.4g}"
+        text += f" (test {float(history.test_loss_list[i]):.4g})"
     if history.accuracy_list:
-        text += f" · train accuracy {100 * float(history.accuracy_list[i]):.1f}%"
+        text += f" · accuracy {100 * float(history.accuracy_list[i]):.1f}%"
     return text
 
 
@@ -337,14 +381,14 @@ def _loss_lines(epochs, train_loss, test_loss, history, axes):
     return traces
 
 
-def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
+def _base_layout(height, sizes, plane, has_plane, loss_axes, x_end, train_loss, test_loss):
     pad = 0.45
     top = max(sizes) / 2
     layout = dict(
         height=height, template="plotly_white", margin=dict(l=40, r=20, t=70, b=40),
         legend=dict(orientation="h", x=0.99, xanchor="right", y=0.3, yanchor="top",
                     bgcolor="rgba(255,255,255,0.8)"),
-        font=dict(size=14),
+        font=dict(size=14, family=APP_FONT),
         xaxis=dict(range=[-pad, len(sizes) - 1 + pad], visible=False, fixedrange=True),
         yaxis=dict(range=[-top - 0.1, top + 0.1], visible=False, fixedrange=True),
     )
@@ -353,8 +397,8 @@ def _base_layout(height, sizes, plane, has_plane, loss_axes, epochs):
         layout["xaxis2"] = dict(range=list(d), constrain="domain")
         layout["yaxis2"] = dict(range=list(d), scaleanchor="x2", constrain="domain")
     xa, ya = "xaxis" + loss_axes[0][1:], "yaxis" + loss_axes[1][1:]
-    layout[xa] = dict(range=[0, float(epochs[-1]) or 1])
-    layout[ya] = dict(type="log")
+    layout[xa] = dict(range=[0, x_end])
+    layout[ya] = log_axis(np.concatenate([train_loss, [] if test_loss is None else test_loss]))
     return layout
 
 
@@ -369,12 +413,15 @@ def _controls(frames):
                   args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
                                        transition=dict(duration=0))]) for e, caption in frames]
     return dict(
+        # The app's primary button: its blue, white text, its font.
         updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0.0,
                           y=-0.04, xanchor="left", yanchor="top", pad=dict(t=10, r=10),
-                          showactive=False, font=dict(size=14))],
-        sliders=[dict(active=0, steps=steps, x=0.22, len=0.78, y=-0.02, yanchor="top",
+                          showactive=False, bgcolor=PRIMARY, bordercolor=PRIMARY,
+                          font=dict(size=14, color="white", family=APP_FONT))],
+        sliders=[dict(active=0, steps=steps, x=0.34, len=0.66, y=-0.02, yanchor="top",
                       pad=dict(t=10), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)", size=1),
-                      currentvalue=dict(font=dict(size=16, color="#222"), xanchor="left"))],
+                      currentvalue=dict(font=dict(size=14, color="#222", family=APP_FONT),
+                                        xanchor="left"))],
     )
 
 
@@ -389,7 +436,7 @@ def grad_norm_figure(history, height=300) -> go.Figure:
     layout = dict(height=height, template="plotly_white", margin=dict(l=40, r=10, t=40, b=40),
                   title=dict(text="Gradient norm per layer, ‖dL/dW‖ (log scale)", x=0.01),
                   legend=dict(orientation="h", y=-0.25), font=dict(size=13),
-                  yaxis=dict(type="log"), xaxis=dict(title=dict(text="epoch", standoff=2)))
+                  yaxis=log_axis(norms), xaxis=dict(title=dict(text="epoch", standoff=2)))
     return prebuilt(data, layout)  # drawn on every render of the Training page
 
 
@@ -427,6 +474,8 @@ def comparison_figure(runs, kind, height=440) -> go.Figure:
                                  x=0.01),
                       legend=dict(title=None, orientation="h", x=0, y=-0.18,
                                   yanchor="top", traceorder="normal"))
-    fig.update_yaxes(type="log", title="loss")
+    fig.update_yaxes(**log_axis(np.concatenate(
+        [np.concatenate([[r.history.initial_loss], r.history.loss]) for r in runs]),
+        title="loss"))
     fig.update_xaxes(title="epoch")
     return fig

@@ -26,9 +26,12 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
     wait_for_plotly(page)
     assert len(page.evaluate(_CHARTS_JS)) == 1  # only the functions before a comparison
 
+    # The page's story is four tabs in order; the comparison is the second.
+    page.get_by_role("tab", name="2 · Which one to use?").click()
     page.get_by_role("button", name="Train and compare").click()
     wait_for_app_idle(page, timeout_ms=120_000)
-    wait_for_plotly(page)
+    # the functions' chart is in tab 1, hidden now: wait for this tab's charts
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     charts = page.evaluate(_CHARTS_JS)
     assert len(charts) == 4, charts  # functions, loss curves, boundaries, gradients per layer
@@ -41,10 +44,11 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
         page.set_viewport_size({"width": size[0], "height": size[1]})
         wait_for_app_idle(page)
         page.get_by_text("The general advice, and whether this data agreed").scroll_into_view_if_needed()
-        page.get_by_role("heading", name="Which activation should I use?").scroll_into_view_if_needed()
+        page.get_by_role("tab", name="2 · Which one to use?").scroll_into_view_if_needed()
         screenshot(page, f"activations_compare_{name}", full_page=False)
         screenshot(page, f"activations_compare_{name}_full")
 
+    page.get_by_role("tab", name="3 · Vanishing gradients").click()
     page.get_by_role("button", name="Run the deep example").click()
     wait_for_app_idle(page, timeout_ms=240_000)
     assert_no_exception(page)
@@ -52,9 +56,10 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
     for size, name in (((1400, 900), "1400"), ((1024, 768), "1024")):
         page.set_viewport_size({"width": size[0], "height": size[1]})
         wait_for_app_idle(page)
-        page.get_by_role("heading", name="Vanishing gradients, demonstrated").scroll_into_view_if_needed()
+        page.get_by_role("tab", name="3 · Vanishing gradients").scroll_into_view_if_needed()
         screenshot(page, f"activations_deep_{name}", full_page=False)
 
+    page.get_by_role("tab", name="4 · Dead units").click()
     page.get_by_role("button", name="Measure dead units at several learning rates").click()
     wait_for_app_idle(page, timeout_ms=90_000)
     assert_no_exception(page)

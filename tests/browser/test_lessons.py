@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 
 from nn_core.lesson_answers import answer_key
 from nn_core.lessons import load_lessons, step_experiment
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_page,
+    open_sidebar,
+    screenshot,
+    wait_for_app_idle,
+)
 from tests.test_lessons import LESSON_DIR
 
 FIRST_LOAD_MS = 120_000  # a bound for a cold server's first run, not a speed assertion
@@ -44,12 +50,22 @@ def test_lesson_link_next_and_step_link(app_url, page):
     assert_no_exception(page)
 
 
+def open_sidebar_section(page, name):
+    open_sidebar(page)
+    section = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary',
+                           has_text=name)
+    if section.locator("xpath=..").get_attribute("open") is None:
+        section.click()
+
+
 def test_hide_link_hides_the_named_control(app_url, page):
     open_page(page, app_url, "?lesson=learning_rate", timeout_ms=FIRST_LOAD_MS)
+    open_sidebar_section(page, "Training")  # only the Network section starts open
     slider = page.locator('[data-testid="stSidebar"]').get_by_text("Learning rate", exact=True)
     expect(slider).to_be_visible()
     open_page(page, app_url, "?lesson=learning_rate&hide=lr,files", timeout_ms=FIRST_LOAD_MS)
     expect(panel(page).get_by_text("Step 1 of")).to_be_visible()
+    open_sidebar_section(page, "Training")
     expect(slider).to_be_hidden()
     expect(page.get_by_text("Files: your data and networks")).to_be_hidden()
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("Optimizer")).to_be_visible()

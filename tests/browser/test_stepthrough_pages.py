@@ -19,7 +19,8 @@ def click_and_time(page, label):
     counter = page.locator("strong", has_text=re.compile(r"^Step \d+ of \d+$")).first
     before = counter.inner_text()
     start = time.perf_counter()
-    page.get_by_role("button", name=label).first.click()
+    # whole word at the end: "Reset" is not the sidebar's "Help for Preset"
+    page.get_by_role("button", name=re.compile(rf"\b{label}$")).first.click()
     expect(counter).not_to_have_text(before, timeout=30_000)
     elapsed = time.perf_counter() - start
     wait_for_app_idle(page)
