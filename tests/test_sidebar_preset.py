@@ -18,3 +18,15 @@ def test_a_preset_link_names_its_preset_and_shows_the_constant_input():
     assert at.selectbox(key="preset_choice").value == "tutorial"
     shown = " ".join(m.value for m in at.sidebar.markdown)
     assert "`x1`, `x2`, `bias (1)`" in shown  # three inputs, as the network has
+
+
+def test_every_preset_has_a_short_name_for_the_box_and_its_description_in_the_help():
+    from nn_core.config import PRESETS
+    from ui.sidebar import PRESET_NAMES
+
+    assert set(PRESET_NAMES) == set(PRESETS)
+    at = open_app(page="pages/network_graph.py")
+    box = at.selectbox(key="preset_choice")
+    assert [box.format_func(k) for k in PRESETS] == [PRESET_NAMES[k] for k in PRESETS]
+    for label, _ in PRESETS.values():
+        assert label in box.help

@@ -37,6 +37,10 @@ DATASET_LABELS = {
 LOSS_LABELS = {"sse": "SSE (tutorial)", "mse": "MSE", "bce": "Binary cross-entropy",
                "cross_entropy": "Cross-entropy (softmax)"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+# Names short enough for the sidebar's Preset box (the full descriptions are in its help).
+PRESET_NAMES = {"tutorial": "Tutorial XOR net", "worked_example": "Worked example 2-2-2",
+                "playground": "TF Playground default", "spiral": "Deep spiral",
+                "three_class": "Three classes"}
 
 
 def _with_current(options, current):
@@ -62,9 +66,11 @@ def sidebar_widgets(exp):
     """Draw every experiment widget; each change goes through on_sidebar_change."""
     cb = {"on_change": on_sidebar_change}
     st.selectbox("Preset", list(PRESETS), index=None, key=PRESET_KEY,
-                 format_func=lambda k: PRESETS[k][0], placeholder="Your own settings: load a preset…",
+                 format_func=lambda k: PRESET_NAMES.get(k, PRESETS[k][0]), placeholder="Your own settings: load a preset…",
                  on_change=_preset_changed,
-                 help="Shows the preset loaded last, until you change a setting below.")
+                 help="Shows the preset loaded last, until you change a setting below.\n\n"
+                      + "\n".join(f"- **{PRESET_NAMES[k]}**: {label}"
+                                   for k, (label, _) in PRESETS.items()))
 
     # Only the network is open at first: a first look is the preset, then the architecture.
     with st.expander("Data", expanded=False):

@@ -185,7 +185,8 @@ def boundaries_figure(runs, plane, y_train, *, resolution=50, max_cols=5, size=2
     for i in range(len(runs)):
         suffix = "" if i == 0 else str(i + 1)
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
-    fig.update_layout(height=40 + size * rows, margin=dict(l=10, r=10, t=30, b=10),
+    # t=50: the first row's two-line titles sit above its cells, inside the figure.
+    fig.update_layout(height=60 + size * rows, margin=dict(l=10, r=10, t=50, b=10),
                       coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax,
                                      colorbar=dict(title="output", thickness=12, len=0.8)),
                       plot_bgcolor="white")

@@ -2,7 +2,8 @@
 
 `layout_problems(page)` returns one line per visible place a student cannot read in full:
 - text cut with an ellipsis (an element with text-overflow: ellipsis whose text is wider
-  than its box: metric labels, button labels, select boxes, tabs, multiselect tags);
+  than its box: metric labels, button labels, select boxes, tabs, multiselect tags), or a
+  value wider than its input (a select box's chosen option);
 - a formula (KaTeX) wider than its box (it is clipped or scrolls sideways);
 - a table (st.dataframe) whose columns need more width than it has (its canvas cuts cells
   with "…" or hides columns off to the right; text measured with the grid's own font);
@@ -33,6 +34,13 @@ _PROBLEMS_JS = r"""() => {
         out.push(`cut text (${where(el)}): "${text(el).slice(0, 70)}"`);
     }
   }
+  // A select box shows its value in an input: a value wider than the box is clipped.
+  const typed = new Set(['checkbox', 'radio', 'range', 'file', 'hidden', 'button', 'submit']);
+  for (const root of roots)
+    for (const inp of root.querySelectorAll('input'))
+      if (!typed.has(inp.type) && inp.value && inp.scrollWidth > inp.clientWidth + 1 &&
+          shown(inp))
+        out.push(`cut text (${where(inp)}): "${inp.value.slice(0, 70)}" in its box`);
   for (const k of document.querySelectorAll('.katex')) {
     if (!shown(k)) continue;
     const box = k.closest('[data-testid="stElementContainer"]') || k.parentElement;
