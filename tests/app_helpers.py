@@ -21,3 +21,10 @@ def open_app(params=None, page=None, timeout=60):
 def experiment(at):
     """Return the session's nn_core Experiment."""
     return at.session_state["experiment"]
+
+
+def open_tab(at, key, label):
+    """Select the tab `label` of the lazy st.tabs with `key` (only the open tab is drawn), as
+    a click on it does, and rerun."""
+    at.session_state[key] = label
+    return at.run()
