@@ -224,10 +224,9 @@ class Pass:
         # Activation.backward is grad_a * f'(z, a); softmax's is its Jacobian product.
         self.out_derivative = out._derivative if out.elementwise else None
         self.out_backward = out.backward
-        self.out_name, self.loss = out.name, loss
 
-    def gradients(self, X, y, with_loss=False):
-        """Write the gradients at (X, y) into the buffers; return (loss or None, output)."""
+    def gradients(self, X, y):
+        """Write the gradients at (X, y) into the buffers; return the output layer's (z, a)."""
         dot = np.dot
         acts, ds, a = [X], [], X
         for w, b, fn, derivative, both in self.layers:
@@ -244,7 +243,6 @@ class Pass:
         z = dot(a, w)
         z += b
         output = fn(z)
-        value = loss_value(self.out_name, self.loss, z, output, y) if with_loss else None
         if not self.fused:
             grad_o = self.loss_gradient(output, y)
             delta = (grad_o * self.out_derivative(z, output) if self.out_derivative
@@ -261,4 +259,4 @@ class Pass:
             if l:
                 delta = dot(delta, w_T)
                 delta *= ds[l - 1]  # in place: the same product as grad_a * f'(z)
-        return value, output
+        return z, output
