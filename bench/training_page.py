@@ -25,7 +25,7 @@ from timing import median_time  # noqa: E402  (bench/timing.py, beside this scri
 
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment  # noqa: E402
-from viz.training import replay_figure  # noqa: E402
+from viz.replay import replay_figure  # noqa: E402
 
 RUNS = 5
 

@@ -14,6 +14,7 @@ from nn_core.config import LEARNING_RATES, LIMITS, PLAYGROUND_START, PRESETS, RE
 from nn_core.datasets import REGRESSION_SETS
 from ui import links
 from ui import playground as pg
+from ui import playground_stage as stage
 from ui.experiment import apply_preset, get_experiment
 from ui.session import apply_config
 from ui.sidebar import DATASET_LABELS
@@ -151,10 +152,10 @@ left, main = st.columns([1.05, 6.2], gap="medium")
 with left.container(key="pg_data"):
     st.markdown("**DATA**")
     current = "own" if exp.own is not None else c.dataset
-    pg.picker_component(key=pg.PICKER_KEY, data={
-        "sets": pg.picker_sets(), "current": current, "size": 32,
+    stage.picker_component(key=stage.PICKER_KEY, data={
+        "sets": stage.picker_sets(), "current": current, "size": 32,
         "labels": {n: DATASET_LABELS.get(n, n) for n in pg.PICKER_SETS}},
-        on_pick_change=pg.on_pick)
+        on_pick_change=stage.on_pick)
     label = "Your data" if exp.own is not None else DATASET_LABELS.get(c.dataset, c.dataset)
     st.caption(f"{label}: {len(exp.X_train)} training, {len(exp.X_test)} test points")
     _sync("pg_ratio", int(round(c.train_ratio * 100)))
@@ -210,4 +211,4 @@ with main:
                       exp.config.hidden[-1] if exp.config.hidden else 4,)))
         st.caption(f"{n_hidden} hidden layer{'s' * (n_hidden != 1)}")
     row[-1].container(key="pg_head_output").markdown("**OUTPUT**")
-    pg.stage_fragment(exp)
+    stage.stage_fragment(exp)

@@ -15,7 +15,8 @@ from ui import cached, learning_rate
 from ui.experiment import PREFIX, get_experiment
 from ui.script_download import numpy_script_button
 from ui.session import on_sidebar_change
-from viz.training import comparison_figure, grad_norm_figure, replay_figure
+from viz.replay import replay_figure
+from viz.training import comparison_figure, grad_norm_figure
 
 exp = get_experiment()
 ss = st.session_state

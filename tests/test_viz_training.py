@@ -1,4 +1,4 @@
-"""viz.training: the replay's frames follow the snapshots, stay small, and draw no NaN."""
+"""viz.replay and viz.training: the replay's frames follow the snapshots, stay small, and draw no NaN."""
 
 import json
 
@@ -13,13 +13,9 @@ from nn_core.config import ExperimentConfig
 from nn_core.experiment import Experiment
 from viz.colors import NEGATIVE as ORANGE
 from viz.colors import POSITIVE as BLUE
-from viz.training import (
-    comparison_figure,
-    grad_norm_figure,
-    output_codes,
-    replay_figure,
-    unb64,
-)
+from viz.colors import output_codes
+from viz.replay import replay_figure, unb64
+from viz.training import comparison_figure, grad_norm_figure
 
 
 @pytest.fixture(scope="module")

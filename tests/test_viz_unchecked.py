@@ -52,7 +52,7 @@ def test_every_step_figure_is_what_validation_would_give(net):
 def test_the_replay_is_what_validation_would_give(preset):
     from nn_core.config import PRESETS
     from nn_core.experiment import Experiment
-    from viz.training import replay_figure
+    from viz.replay import replay_figure
 
     exp = Experiment()
     exp.apply(PRESETS[preset][1])

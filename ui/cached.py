@@ -17,7 +17,7 @@ import streamlit as st
 
 from nn_core.lr_picture import line_picture
 from viz.activations import functions_figure
-from viz.training import replay_figure
+from viz.replay import replay_figure
 from viz.unchecked import as_prebuilt
 
 
