@@ -10,6 +10,10 @@ study trains its R runs through the same lines, and the bug zoo's classic mistak
 
 `fns` is one object per weight layer with `.fn(z)`, `.backward(z, a, grad_a)` and `.name`: an
 Activation, or (for a stack whose runs differ in their hidden activation) `PerRun`.
+
+`Pass` is those same lines for the case train() repeats a few hundred thousand times a session
+(one network, no mistakes, gradients into its flat buffer), with what they decide per call
+decided once; a test holds its numbers bit for bit to forward() and backward()'s.
 """
 
 from __future__ import annotations
@@ -194,3 +198,58 @@ def backward(weights, fns, trace, y, loss, use_bias=True, with_loss=True, out=No
                 a_or_z = zs[l - 1] if mistakes.a_is_z else acts[l]
                 delta = fns[l - 1].backward(zs[l - 1], a_or_z, grad_a)
     return Gradients(grad_w, grad_b, deltas, value)
+
+
+class Pass:
+    """forward(..., derivatives=True) then backward() of one network (R = 1, no mistakes)
+    with their per-call decisions made once, gradients written into grad_w / grad_b (bias
+    gradients stay untouched without biases): the same NumPy operations in the same order,
+    so the same numbers, at about half the Python overhead of a small net's minibatch step.
+    The weight and bias arrays must stay the same objects while the Pass is used (train()'s
+    flat views)."""
+
+    def __init__(self, weights, biases, fns, loss, use_bias, grad_w, grad_b):
+        self.layers = list(zip(weights[:-1], biases[:-1],
+                               [f.value_and_derivative for f in fns[:-1]]))
+        self.last = weights[-1], biases[-1], fns[-1].fn
+        # delta = grad_a * f'(z) through W^T: the transposes are views, made once.
+        self.back = [(w.T if l else None, gw, gb)
+                     for l, (w, gw, gb) in enumerate(zip(weights, grad_w, grad_b))]
+        self.use_bias = use_bias
+        out = fns[-1]
+        self.fused = fused_output_delta(out.name, loss)
+        self.softmax = out.name == "softmax"
+        self.loss_gradient, self.out_backward = get_loss(loss).gradient, out.backward
+        self.out_name, self.loss = out.name, loss
+
+    def gradients(self, X, y, with_loss=False):
+        """Write the gradients at (X, y) into the buffers; return (loss or None, output)."""
+        dot = np.dot
+        acts, ds, a = [X], [], X
+        for w, b, value_and_derivative in self.layers:
+            z = dot(a, w)
+            z += b  # in place: the same sum as z + b
+            a, d = value_and_derivative(z)
+            acts.append(a)
+            ds.append(d)
+        w, b, fn = self.last
+        z = dot(a, w)
+        z += b
+        output = fn(z)
+        value = loss_value(self.out_name, self.loss, z, output, y) if with_loss else None
+        if not self.fused:
+            delta = self.out_backward(z, output, self.loss_gradient(output, y))
+        elif self.softmax:
+            delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
+        else:
+            delta = (output - y) / y.size
+        add_reduce, use_bias = np.add.reduce, self.use_bias
+        for l in range(len(self.back) - 1, -1, -1):
+            w_T, gw, gb = self.back[l]
+            dot(acts[l].T, delta, out=gw)
+            if use_bias:
+                add_reduce(delta, 0, None, gb)
+            if l:
+                delta = dot(delta, w_T)
+                delta *= ds[l - 1]  # in place: the same product as grad_a * f'(z)
+        return value, output

@@ -7,10 +7,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from . import passes
 from .history import History, Snapshot  # noqa: F401  (re-exported: trainers import them here)
 from .losses import get_loss
 from .network import Gradients, Network, as_batch, as_targets
 from .optimizers import SGD, Adam, Momentum, Optimizer, make_optimizer, regularization_gradient
+from .recording import BLOCK_EPOCHS, Accuracy, EpochBlock, ParamRecord
+
+_Accuracy = Accuracy  # the activation study's name for it
 
 
 def is_classification(y) -> bool:
@@ -147,178 +151,88 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
     if history.diverged:
         return history
     rng = np.random.default_rng([seed, start])
+    last = start + epochs
     # Full batch: the gradients measured at an epoch's end are the next epoch's step, as long
     # as nothing (an on_epoch callback) changed the parameters in between.
-    pending = None
+    pending, full = False, None
     # The built-in optimizers step the parameters as one flat buffer (the hot path).
     fast = type(optimizer) in (SGD, Momentum, Adam) and not reg
+    stop = [None]  # the epoch should_stop stopped at
+
+    def snapshot_at(epoch):
+        return epoch % record_every == 0 or epoch == last or epoch == stop[0]
 
     # Divergence is detected below and reported, not warned.
     with np.errstate(all="ignore"), _flat_params(net, optimizer, fast) as flat:
-        params = _ParamRecord(net, flat, epochs // record_every + 2)
-        train_accuracy = _Accuracy(y) if classify else None
-        test_accuracy = _Accuracy(y_test) if has_test and classify else None
-        for epoch in range(start + 1, start + epochs + 1):
-            if batch < n:  # shuffled once per epoch: each minibatch is then a view
-                order = rng.permutation(n)
-                X_epoch, y_epoch = X[order], y[order]
-            else:
-                X_epoch, y_epoch = X, y
-            for lo in range(0, n, batch):
-                if pending is not None:
-                    grads, pending = pending, None
-                    if flat is not None:  # already in flat.grad
-                        flat.step()
-                        continue
+        record = ParamRecord(net, flat, epochs // record_every + 2)
+        # A callback sees every epoch recorded before the next trains: blocks of one epoch.
+        block = EpochBlock(record, y.shape[1], n, 1 if on_epoch or should_stop else BLOCK_EPOCHS,
+                           classify, has_test, len(X_test) if has_test else 0)
+        accuracies = (Accuracy(y) if classify else None,
+                      Accuracy(y_test) if has_test and classify else None)
+        hot = (passes.Pass(net._weights, net._biases, net._acts, loss, net.use_bias, *flat.grads)
+               if flat is not None else None)
+        for epoch in range(start + 1, last + 1):
+            if on_epoch is not None and hot is not None and not flat.attached():
+                flat.release()  # a callback replaced parameter arrays: step them as they are
+                flat = record.flat = hot = None
+            if pending:
+                if hot is not None:  # already in flat.grad
+                    flat.step()
                 else:
+                    _step(net, optimizer, full, reg, reg_rate)
+            else:
+                if batch < n:  # shuffled once per epoch: each minibatch is then a view
+                    order = rng.permutation(n)
+                    X_epoch, y_epoch = X[order], y[order]
+                else:
+                    X_epoch, y_epoch = X, y
+                for lo in range(0, n, batch):
                     xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
-                    if flat is not None:
-                        net._backward(net._forward(xb), yb, loss, False, flat.grads)
+                    if hot is not None:
+                        hot.gradients(xb, yb)
                         flat.step()
-                        continue
-                    grads = net._backward(net._forward(xb), yb, loss, with_loss=False)
-                if reg:
-                    grads = Gradients(
-                        [g + regularization_gradient(w, reg, reg_rate)
-                         for g, w in zip(grads.weights, net.weights)],
-                        grads.biases, grads.deltas, grads.loss)
-                optimizer.step(net, grads)
+                    else:
+                        _step(net, optimizer, net._backward(net._forward(xb), yb, loss, False),
+                              reg, reg_rate)
 
-            trace = net._forward(X)
-            full = net._backward(trace, y, loss, True, flat.grads if flat is not None else None)
-            current = params.vector()
-            change = params.change(current)  # None once a parameter is NaN or infinite
-            if change is None or not math.isfinite(full.loss):
-                params.restore_previous()
-                history.diverge(epoch, optimizer.lr)
-                if history.snapshots[-1].epoch != epoch - 1:
-                    history.snapshots.append(params.snapshot(epoch - 1, params.previous))
+            if hot is not None:
+                value, output = hot.gradients(X, y, with_loss=True)
+                grads = flat.grad[:record.n_weights]
+            else:
+                trace = net._forward(X)
+                full = net._backward(trace, y, loss, True)
+                value, output, grads = full.loss, trace.output, full.weights
+            test = net._forward(X_test) if has_test else None
+            block.add(epoch, record.vector(), value, grads, output,
+                      net._loss_value(test, y_test, loss) if has_test else None,
+                      test.output if has_test else None)
+            # A NaN loss always diverged: flush finds the epoch it began at.
+            if ((not math.isfinite(value) or block.full or epoch == last)
+                    and block.flush(history, *accuracies, snapshot_at, optimizer.lr)):
                 break
-            test_trace = net._forward(X_test) if has_test else None
-            history.record(
-                epoch, full.loss, params.grad_norms(full), change,
-                train_accuracy(trace.output) if classify else None,
-                net._loss_value(test_trace, y_test, loss) if has_test else None,
-                test_accuracy(test_trace.output) if has_test and classify else None)
-            stopping = (should_stop is not None and epoch < start + epochs and should_stop())
-            row = None
-            if epoch % record_every == 0 or epoch == start + epochs or stopping:
-                snap = params.snapshot(epoch, current)
-                history.snapshots.append(snap)
-                row = snap._row
-            params.keep(current, row)
+            if should_stop is not None and epoch < last and should_stop():
+                stop[0] = epoch
+                if history.snapshots[-1].epoch != epoch:
+                    history.snapshots += record.snapshots([epoch], block.params[:1])
             if on_epoch is not None:
                 on_epoch(epoch, history)
-            if batch == n and (on_epoch is None or params.unchanged()):
-                pending = full
-            if on_epoch is not None and flat is not None and not flat.attached():
-                flat.release()  # a callback replaced parameter arrays: step them as they are
-                flat = params.flat = None
-            if stopping:
+                # Full batch: the measured gradient is the next step if the net is as kept.
+                pending = batch == n and (hot is None or flat.attached()) and bool(
+                    np.array_equal(record.vector(), block.params[0]))
+            else:
+                pending = batch == n
+            if stop[0] is not None:
                 history.stop_epoch = epoch
                 history.stop_reason = f"Stopped at epoch {epoch}."
                 break
     return history
 
 
-def _norms(grad_weights) -> list:
-    """Return the L2 norm of each layer's dL/dW."""
-    return [float(np.sqrt(np.add.reduce(g * g, axis=None))) for g in grad_weights]
-
-
-class _Accuracy:
-    """accuracy(output, y) with y's labels worked out once for the whole training; of a
-    stack's output (R, n, k), one accuracy per run."""
-
-    def __init__(self, y):
-        self.several = y.shape[1] > 1
-        self.labels = np.argmax(y, axis=1) if self.several else y >= 0.5
-        self.n = self.labels.size
-
-    def __call__(self, output):
-        right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
-        if output.ndim == 3:
-            return np.count_nonzero(right.reshape(len(right), -1), axis=1) / self.n
-        return np.count_nonzero(right) / self.n
-
-
-class _ParamRecord:
-    """The parameters as one vector per recorded epoch, written into one preallocated block
-    (snapshots are views of its rows), and the previous epoch's vector for the largest
-    weight change and for restoring the last finite weights."""
-
-    def __init__(self, net, flat, n_snapshots: int):
-        self.net, self.flat = net, flat
-        self.k = len(net.weights)
-        self.layout, start = [], 0
-        for p in net.weights + net.biases:
-            self.layout.append((start, start + p.size, p.shape))
-            start += p.size
-        self.n_weights = sum(w.size for w in net.weights)
-        self.weight_starts = np.array([lo for lo, _, _ in self.layout[:self.k]])
-        self.previous = self.own = self.vector().copy()
-        self.change_starts = np.array([0, self.n_weights])
-        self.block = np.empty((n_snapshots, self.previous.size))
-        self.used = 0
-
-    def vector(self) -> np.ndarray:
-        """The current parameters (the flat buffer itself while train() holds one)."""
-        if self.flat is not None:
-            return self.flat.values
-        return np.concatenate([p.ravel() for p in self.net.weights + self.net.biases])
-
-    def change(self, current):
-        """Return the largest change of a weight since the previous epoch, or None if a
-        parameter is no longer finite (the previous ones always are: training stops at the
-        first that is not)."""
-        # One reduction for both: max |change| of the weights and of the biases, NaN or inf
-        # as soon as a parameter is.
-        weights, biases = np.maximum.reduceat(np.abs(current - self.previous),
-                                              self.change_starts).tolist()
-        if math.isfinite(weights) and math.isfinite(biases):
-            return weights
-        # The exact rule, for the (overflowing) differences of finite parameters near 1e308.
-        return weights if np.isfinite(current).all() and math.isfinite(weights) else None
-
-    def grad_norms(self, full) -> list:
-        """The L2 norm of each layer's dL/dW (one reduction over the flat gradient)."""
-        if self.flat is None:
-            return _norms(full.weights)
-        g = self.flat.grad[:self.n_weights]
-        # math.sqrt: the same correctly rounded square root as np.sqrt, without a ufunc call.
-        return [math.sqrt(v) for v in np.add.reduceat(g * g, self.weight_starts).tolist()]
-
-    def keep(self, current, row=None):
-        """Remember `current` as the previous epoch's parameters (the snapshot `row` just
-        written with them, if any: a row is never written again)."""
-        if row is not None:
-            self.previous = row
-        else:
-            self.previous = self.own
-            np.copyto(self.own, current)
-
-    def unchanged(self) -> bool:
-        """Whether the net still holds the parameters last kept (no callback changed them)."""
-        if self.flat is not None and not self.flat.attached():
-            return False
-        return bool(np.array_equal(self.vector(), self.previous))
-
-    def restore_previous(self):
-        if self.flat is not None:
-            np.copyto(self.flat.values, self.previous)
-        else:
-            self.net.set_params(*self.split(self.previous))
-
-    def split(self, vector):
-        """Return (weights, biases): views of `vector` in the parameters' shapes."""
-        views = [vector[lo:hi].reshape(shape) for lo, hi, shape in self.layout]
-        return views[:self.k], views[self.k:]
-
-    def snapshot(self, epoch, vector) -> Snapshot:
-        if self.used == len(self.block):  # a stop or divergence can add one more
-            self.block = np.empty_like(self.block)
-            self.used = 0
-        row = self.block[self.used]
-        self.used += 1
-        np.copyto(row, vector)
-        return Snapshot.of_row(epoch, row, (self.layout, self.k))
+def _step(net, optimizer, grads, reg, reg_rate):
+    """One optimizer step outside the flat buffer (another optimizer, or regularization)."""
+    if reg:
+        grads = Gradients([g + regularization_gradient(w, reg, reg_rate)
+                           for g, w in zip(grads.weights, net.weights)],
+                          grads.biases, grads.deltas, grads.loss)
+    optimizer.step(net, grads)

@@ -172,3 +172,49 @@ def test_minibatch_fast_path_equals_a_plain_reference_loop(name):
     assert history.loss[-1] == pytest.approx(ref.loss(X, Y, "bce"), rel=1e-12)
     # the net holds ordinary arrays again after training, not views of a buffer
     assert all(p.base is None for p in net.weights + net.biases)
+
+
+@pytest.mark.parametrize("acts, loss, n_out", [
+    (["tanh", "relu", "sigmoid"], "mse", 1), (["gelu", "swish", "sigmoid"], "bce", 1),
+    (["elu", "leaky_relu", "linear"], "sse", 2), (["softplus", "sigmoid", "softmax"],
+                                                  "cross_entropy", 3)])
+def test_the_hot_pass_gives_backward_s_numbers_bit_for_bit(acts, loss, n_out):
+    """train()'s Pass is forward() then backward() with their choices made once: the same
+    numbers to the last bit, or training would drift from what the step pages show."""
+    from nn_core import passes
+    net = Network([2, 5, 4, n_out], acts, seed=3)
+    y = np.eye(n_out)[(X[:, 0] > 0).astype(int) % n_out] if n_out > 1 else Y
+    grad_w = [np.full_like(w, np.nan) for w in net.weights]
+    grad_b = [np.full_like(b, np.nan) for b in net.biases]
+    hot = passes.Pass(net.weights, net.biases, net._acts, loss, True, grad_w, grad_b)
+    value, output = hot.gradients(X[:9], y[:9], with_loss=True)
+    trace = net.forward(X[:9])
+    g = net.backward(trace, y[:9], loss)
+    assert value == g.loss
+    np.testing.assert_array_equal(output, trace.output)
+    for a, b in zip(grad_w + grad_b, g.weights + g.biases):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("lr", [0.3, 1.0])
+def test_recording_in_blocks_equals_recording_each_epoch(lr):
+    """Without a callback train() measures its epochs a block at a time; with one, each epoch
+    as it ends: both histories (and a divergence inside a block) must be the same."""
+    X_test, Y_test = X[::2] + 0.1, Y[::2]
+
+    def run(on_epoch):
+        net = Network([2, 6, 1], ["tanh", "linear" if lr == 1 else "sigmoid"], seed=2)
+        h = train(net, X, Y, epochs=150, loss="mse", lr=lr, batch_size=8, X_test=X_test,
+                  y_test=Y_test, record_every=7, on_epoch=on_epoch)
+        return h, net
+
+    (a, net_a), (b, net_b) = run(None), run(lambda epoch, h: None)
+    # lr 1 diverges inside the first block (at epoch 46, a snapshot at 45 added for it)
+    assert a.diverged == b.diverged == (lr == 1) and a.stop_reason == b.stop_reason
+    for field in ("epoch_list", "loss_list", "test_loss_list", "accuracy_list",
+                  "test_accuracy_list", "grad_norm_list", "weight_change_list"):
+        assert getattr(a, field) == getattr(b, field), field
+    assert [s.epoch for s in a.snapshots] == [s.epoch for s in b.snapshots]
+    assert a.snapshots == b.snapshots
+    for p, q in zip(net_a.weights + net_a.biases, net_b.weights + net_b.biases):
+        np.testing.assert_array_equal(p, q)
