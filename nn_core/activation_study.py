@@ -4,8 +4,8 @@
 activation (and, if asked, learning rate). It trains them together: the R networks' weights
 are stacked into (R, n_in, n_out) arrays and go through the engine's one forward and backward
 pass (nn_core.passes), so one batched matmul steps every run at once and only the activation
-itself is applied run by run (passes.PerRun). The arithmetic is the arithmetic of
-`train()` (same minibatch order, same loss gradients, nn_core's own optimizers, same
+itself differs run by run (nn_core.fused_activations, family by family). The arithmetic is
+the arithmetic of `train()` (same minibatch order, same loss gradients, nn_core's own optimizers, same
 divergence rule), so each run's History equals what `train()` would record for it.
 
 Also here: dead units (`dead_units`), when a run reached a loss target (`epochs_to_target`),
@@ -22,9 +22,9 @@ import numpy as np
 
 from . import passes
 from .activations import get_activation
+from .fused_activations import FusedPerRun, family_order
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer, regularization_gradient
-from .passes import PerRun
 from .training import History, Snapshot, _Accuracy, is_classification
 
 
@@ -155,9 +155,14 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
             raise ValueError("every initial network must have the same layers and bias setting")
     starts = [m.get_params() for m in (nets or [net] * R)]
     out_name = net.activations[-1]
+    # The stack holds the runs family by family (FusedPerRun shares work within a family);
+    # each run's arithmetic is its own, so the order changes no number. Runs are handed back
+    # in the caller's order at the end.
+    stacked_order = family_order(names)
+    names, rates, starts = ([v[r] for r in stacked_order] for v in (names, rates, starts))
     # The one forward/backward pass of nn_core.passes, stacked: only the hidden activation
     # differs between runs.
-    fns = [PerRun(names)] * (len(sizes) - 2) + [get_activation(out_name)]
+    fns = [FusedPerRun(names)] * (len(sizes) - 2) + [get_activation(out_name)]
     reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
     # One learning rate and no penalty: the optimizer steps one flat buffer (the hot path).
     flat = len(set(rates)) == 1 and not reg
@@ -265,7 +270,10 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
         runs.append(ActivationRun(name, rates[r], h, list(sizes),
                                   [name] * (len(sizes) - 2) + [out_name], net.use_bias,
                                   weights, biases))
-    return runs
+    in_order = [None] * R
+    for stacked, r in enumerate(stacked_order):
+        in_order[r] = runs[stacked]
+    return in_order
 
 
 # One batched step of R runs costs what about R / 2 steps of train() cost (bench/activations.py
