@@ -38,7 +38,8 @@ class Accuracy:
     def __call__(self, output):
         right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
         if output.ndim == 3:
-            return np.count_nonzero(right.reshape(len(right), -1), axis=1) / self.n
+            # The count per run as one C reduction (count_nonzero with an axis is Python).
+            return np.add.reduce(right.reshape(len(right), -1), 1, np.intp) / self.n
         return np.count_nonzero(right) / self.n
 
 
@@ -140,8 +141,7 @@ class EpochBlock:
         if m == 0:
             return False
         rec, P = self.record, self.params[:m + 1]
-        losses = np.atleast_1d(loss_value(self.out_name, self.loss, self.z[:m], self.out[:m],
-                                          self.y))
+        losses = loss_value(self.out_name, self.loss, self.z[:m], self.out[:m], self.y)
         # Max |change| of the weights and of the biases per epoch, NaN or inf as soon as a
         # parameter is; where only a bias change overflows (finite parameters near 1e308)
         # the parameters' own finiteness decides.
@@ -162,9 +162,8 @@ class EpochBlock:
             history.extend(
                 self.epochs[:good], losses[:good], grad_norms, weights[:good],
                 train_accuracy(self.out[:good]) if train_accuracy else None,
-                np.atleast_1d(loss_value(self.out_name, self.loss, self.test_z[:good],
-                                         self.test_out[:good], self.y_test))
-                if has_test else None,
+                loss_value(self.out_name, self.loss, self.test_z[:good], self.test_out[:good],
+                           self.y_test) if has_test else None,
                 test_accuracy(self.test_out[:good]) if test_accuracy else None)
             picked = [i for i in range(good) if snapshot_at(self.epochs[i])]
             history.snapshots += rec.snapshots([self.epochs[i] for i in picked], P[1:][picked])
