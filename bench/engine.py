@@ -14,7 +14,8 @@ Both engines do the same work in float64 on one thread, from the same initial we
     price of train()'s per-epoch history (target: within 1.5x of the bare loop).
 Each case is checked once (same losses / outputs / weights), then timed RUNS times; the table
 shows medians, the ratio torch time / nn_core time (> 1: nn_core is faster) and the ratio
-nn_core time / bare loop time. Asserts nothing.
+nn_core time / bare loop time (the median of the ratios of runs made back to back, which load
+on a shared machine moves least). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,16 +58,19 @@ TORCH_ACTS = {"tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "relu": torch.
               "linear": torch.nn.Identity}
 
 
-def median_times(fn_a, fn_b, runs=RUNS):
+def median_times(fn_a, fn_b, runs=RUNS, paired=False):
     """Median times of fn_a and fn_b, run alternately so that load on a shared machine
-    falls on both alike."""
+    falls on both alike; paired=True also returns the median of the runs' ratios a / b."""
     a, b = [], []
     for _ in range(runs):
         for fn, times in ((fn_a, a), (fn_b, b)):
             t0 = CLOCK()
             fn()
             times.append(CLOCK() - t0)
-    return statistics.median(a), statistics.median(b)
+    medians = statistics.median(a), statistics.median(b)
+    if paired:
+        return (*medians, statistics.median(x / y for x, y in zip(a, b)))
+    return medians
 
 
 def make_net(hidden, seed=1):
@@ -167,19 +171,20 @@ def training_case(hidden, X, y, epochs, batch):
     check = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
     t_nn, t_torch = median_times(lambda: nn_train(net.copy(), X, y, epochs, batch),
                                  lambda: torch_train(torch_model(net), X, y, epochs, batch))
-    return t_nn, t_torch, bare_case(net, X, y, epochs, batch, "mse", LR), (
+    return t_nn, t_torch, bare_case(net, X, y, epochs, batch, "mse", LR)[1:], (
         f"losses of {epochs} epochs agree to {check:.1e} (rel)")
 
 
 def bare_case(net, X, y, epochs, batch, loss, lr):
-    """Time train() (with its history) against the bare loop; check the weights agree."""
+    """Time train() (with its history) against the bare loop, check the weights agree; return
+    (train time, bare loop time, median ratio of the two)."""
     trained = net.copy()
     nn_train(trained, X, y, epochs, batch, loss, lr)
     W = bare_train(net, X, y, epochs, batch, loss, lr)
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(trained.weights, W))
     assert diff < 1e-9, f"the bare loop does other arithmetic ({diff:.1e})"
     return median_times(lambda: nn_train(net.copy(), X, y, epochs, batch, loss, lr),
-                        lambda: bare_train(net, X, y, epochs, batch, loss, lr))[1]
+                        lambda: bare_train(net, X, y, epochs, batch, loss, lr), paired=True)
 
 
 def tutorial_case():
@@ -187,9 +192,8 @@ def tutorial_case():
     X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
     y = np.array([[0], [1], [1], [0]], dtype=float)
     net = Network([3, 4, 1], "sigmoid", init="uniform", seed=0, use_bias=False)
-    t_nn = median_times(lambda: nn_train(net.copy(), X, y, 1500, None, "sse", 1.0),
-                        lambda: None)[0]
-    return t_nn, None, bare_case(net, X, y, 1500, None, "sse", 1.0), "no PyTorch run"
+    t_nn, *bare = bare_case(net, X, y, 1500, None, "sse", 1.0)
+    return t_nn, None, bare, "no PyTorch run"
 
 
 def grid_case(net, dtype):
@@ -249,7 +253,7 @@ def main():
         t_nn, t_torch, t_bare, check = run()
         torch_cols = (f"{t_torch * 1e3:7.2f} ms | {t_torch / t_nn:5.1f}x" if t_torch
                       else f"{'-':>10} | {'-':>6}")
-        bare_cols = (f"{t_bare * 1e3:7.2f} ms | {t_nn / t_bare:9.2f}x" if t_bare
+        bare_cols = (f"{t_bare[0] * 1e3:7.2f} ms | {t_bare[1]:9.2f}x" if t_bare
                      else f"{'-':>10} | {'-':>10}")
         print(f"| {name:<44} | {t_nn * 1e3:7.2f} ms | {torch_cols} | {bare_cols} | {check}",
               flush=True)

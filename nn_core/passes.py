@@ -214,47 +214,54 @@ class Pass:
     flat views)."""
 
     def __init__(self, weights, biases, fns, loss, use_bias, grad_w, grad_b):
-        self.layers = list(zip(weights[:-1], biases[:-1],
-                               [f.value_and_derivative for f in fns[:-1]]))
+        # f and f' called directly (Activation.value_and_derivative's own two calls), or the
+        # activation's fused pair where f and f' share a costly part.
+        self.layers = [(w, b, f.fn, f._derivative, f._both)
+                       for w, b, f in zip(weights[:-1], biases[:-1], fns[:-1])]
         self.last = weights[-1], biases[-1], fns[-1].fn
-        # delta = grad_a * f'(z) through W^T: the transposes are views, made once.
-        self.back = [(w.T if l else None, gw, gb)
-                     for l, (w, gw, gb) in enumerate(zip(weights, grad_w, grad_b))]
-        self.use_bias = use_bias
+        # Backwards through the layers; delta goes on through W^T (views, made once).
+        self.back = [(l, w.T, gw, gb if use_bias else None)
+                     for l, (w, gw, gb) in enumerate(zip(weights, grad_w, grad_b))][::-1]
         out = fns[-1]
         self.fused = fused_output_delta(out.name, loss)
         self.softmax = out.name == "softmax"
-        self.loss_gradient, self.out_backward = get_loss(loss).gradient, out.backward
-        self.out_name, self.loss = out.name, loss
+        self.loss_gradient = get_loss(loss).gradient
+        # Activation.backward is grad_a * f'(z, a); softmax's is its Jacobian product.
+        self.out_derivative = out._derivative if out.elementwise else None
+        self.out_backward = out.backward
 
-    def gradients(self, X, y, with_loss=False):
-        """Write the gradients at (X, y) into the buffers; return (loss or None, output)."""
+    def gradients(self, X, y):
+        """Write the gradients at (X, y) into the buffers; return the output layer's (z, a)."""
         dot = np.dot
         acts, ds, a = [X], [], X
-        for w, b, value_and_derivative in self.layers:
+        for w, b, fn, derivative, both in self.layers:
             z = dot(a, w)
             z += b  # in place: the same sum as z + b
-            a, d = value_and_derivative(z)
+            if both is None:
+                a = fn(z)
+                ds.append(derivative(z, a))
+            else:
+                a, d = both(z)
+                ds.append(d)
             acts.append(a)
-            ds.append(d)
         w, b, fn = self.last
         z = dot(a, w)
         z += b
         output = fn(z)
-        value = loss_value(self.out_name, self.loss, z, output, y) if with_loss else None
         if not self.fused:
-            delta = self.out_backward(z, output, self.loss_gradient(output, y))
+            grad_o = self.loss_gradient(output, y)
+            delta = (grad_o * self.out_derivative(z, output) if self.out_derivative
+                     else self.out_backward(z, output, grad_o))
         elif self.softmax:
             delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
         else:
             delta = (output - y) / y.size
-        add_reduce, use_bias = np.add.reduce, self.use_bias
-        for l in range(len(self.back) - 1, -1, -1):
-            w_T, gw, gb = self.back[l]
-            dot(acts[l].T, delta, out=gw)
-            if use_bias:
+        add_reduce = np.add.reduce
+        for l, w_T, gw, gb in self.back:
+            dot(acts[l].T, delta, gw)
+            if gb is not None:
                 add_reduce(delta, 0, None, gb)
             if l:
                 delta = dot(delta, w_T)
                 delta *= ds[l - 1]  # in place: the same product as grad_a * f'(z)
-        return value, output
+        return z, output

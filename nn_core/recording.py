@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .history import Snapshot
+from .passes import loss_value
 
 # Rows per block: ~50 KB of parameters for the largest net, a few per NumPy call saved.
 BLOCK_EPOCHS = 64
@@ -94,45 +95,42 @@ class ParamRecord:
 
 class EpochBlock:
     """Rows of the epochs trained since the last flush, and the previous epoch's parameters
-    (row 0 of `params`) for the first one's weight change and for restoring it."""
+    (row 0 of `params`) for the first one's weight change and for restoring it.
 
-    def __init__(self, record: ParamRecord, n_out, n_train, rows, classify, has_test,
-                 test_rows):
-        self.record = record
-        if classify:  # fewer rows if the outputs would take too much memory
-            rows = max(1, min(rows, BLOCK_BYTES // (8 * n_out * max(n_train, test_rows, 1))))
-        self.rows = rows
+    The losses are measured at the flush from each epoch's output layer (z and a), as one
+    stack: passes.loss_value gives each run of a stack the very number it gives alone.
+    """
+
+    def __init__(self, record: ParamRecord, rows, out_name, loss, y, y_test=None):
+        self.record, self.out_name, self.loss, self.y, self.y_test = (
+            record, out_name, loss, y, y_test)
+        n_rows = len(y) + (len(y_test) if y_test is not None else 0)
+        # Fewer epochs a block where the outputs would take too much memory.
+        self.rows = rows = max(1, min(rows, BLOCK_BYTES // (16 * y.shape[1] * n_rows)))
         self.params = np.empty((rows + 1, record.size))
-        np.copyto(self.params[0], record.vector())
+        self.params[0] = record.vector()
         # Flat gradients are measured as one reduceat per block (each row's sums as the 1-D
         # reduceat's); other gradients' norms as they come (norms(): their own reduction).
         self.grads = np.empty((rows, record.n_weights))
         self.norm_rows = []
-        self.outputs = np.empty((rows, n_train, n_out)) if classify else None
-        self.test_outputs = np.empty((rows, test_rows, n_out)) if classify and has_test else None
-        self.epochs, self.losses, self.test_losses = [], [], []
+        self.z, self.out = np.empty((2, rows, *y.shape))
+        self.test_z, self.test_out = (np.empty((2, rows, *y_test.shape)) if y_test is not None
+                                      else (None, None))
+        self.epochs = []
 
-    @property
-    def full(self) -> bool:
-        return len(self.epochs) == self.rows
-
-    def add(self, epoch, params, loss, grads=None, output=None, test_loss=None,
-            test_output=None):
+    def add(self, epoch, params, grads, z, output, test_z=None, test_output=None):
         """Keep one epoch's rows (grads: the flat weight gradient, or the per-layer list)."""
         i = len(self.epochs)
         self.epochs.append(epoch)
-        np.copyto(self.params[i + 1], params)
-        self.losses.append(loss)
+        self.params[i + 1] = params
         if isinstance(grads, np.ndarray):
-            np.copyto(self.grads[i], grads)
+            self.grads[i] = grads
         else:  # per-layer arrays (a callback released the flat buffer: blocks of one epoch)
             self.norm_rows.append(norms(grads))
-        if self.outputs is not None:
-            np.copyto(self.outputs[i], output)
-        if test_loss is not None:
-            self.test_losses.append(test_loss)
-            if self.test_outputs is not None:
-                np.copyto(self.test_outputs[i], test_output)
+        self.z[i], self.out[i] = z, output
+        if test_z is not None:
+            self.test_z[i], self.test_out[i] = test_z, test_output
+        return i + 1 == self.rows
 
     def flush(self, history, train_accuracy, test_accuracy, snapshot_at, lr) -> bool:
         """Record the block's epochs in `history` up to the first that diverged; snapshots
@@ -142,12 +140,14 @@ class EpochBlock:
         if m == 0:
             return False
         rec, P = self.record, self.params[:m + 1]
+        losses = np.atleast_1d(loss_value(self.out_name, self.loss, self.z[:m], self.out[:m],
+                                          self.y))
         # Max |change| of the weights and of the biases per epoch, NaN or inf as soon as a
         # parameter is; where only a bias change overflows (finite parameters near 1e308)
         # the parameters' own finiteness decides.
         change = np.maximum.reduceat(np.abs(P[1:] - P[:-1]), [0, rec.n_weights], axis=1)
         weights = change[:, 0]
-        ok = np.isfinite(weights) & np.isfinite(np.array(self.losses))
+        ok = np.isfinite(weights) & np.isfinite(losses)
         odd = ~np.isfinite(change[:, 1]) & ok
         if odd.any():
             ok[odd] = np.isfinite(P[1:][odd]).all(axis=1)
@@ -158,11 +158,14 @@ class EpochBlock:
                 grad_norms = np.sqrt(np.add.reduceat(g * g, rec.weight_starts, axis=1))
             else:
                 grad_norms = self.norm_rows[:good]
+            has_test = self.y_test is not None
             history.extend(
-                self.epochs[:good], self.losses[:good], grad_norms, weights[:good],
-                train_accuracy(self.outputs[:good]) if train_accuracy else None,
-                self.test_losses[:good] if self.test_losses else None,
-                test_accuracy(self.test_outputs[:good]) if test_accuracy else None)
+                self.epochs[:good], losses[:good], grad_norms, weights[:good],
+                train_accuracy(self.out[:good]) if train_accuracy else None,
+                np.atleast_1d(loss_value(self.out_name, self.loss, self.test_z[:good],
+                                         self.test_out[:good], self.y_test))
+                if has_test else None,
+                test_accuracy(self.test_out[:good]) if test_accuracy else None)
             picked = [i for i in range(good) if snapshot_at(self.epochs[i])]
             history.snapshots += rec.snapshots([self.epochs[i] for i in picked], P[1:][picked])
         if good < m:
@@ -172,6 +175,6 @@ class EpochBlock:
             if history.snapshots[-1].epoch != epoch - 1:
                 history.snapshots += rec.snapshots([epoch - 1], P[good:good + 1])
             return True
-        np.copyto(self.params[0], P[m])
-        self.epochs, self.losses, self.test_losses, self.norm_rows = [], [], [], []
+        self.params[0] = P[m]
+        self.epochs, self.norm_rows = [], []
         return False

@@ -166,8 +166,8 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
     with np.errstate(all="ignore"), _flat_params(net, optimizer, fast) as flat:
         record = ParamRecord(net, flat, epochs // record_every + 2)
         # A callback sees every epoch recorded before the next trains: blocks of one epoch.
-        block = EpochBlock(record, y.shape[1], n, 1 if on_epoch or should_stop else BLOCK_EPOCHS,
-                           classify, has_test, len(X_test) if has_test else 0)
+        block = EpochBlock(record, 1 if on_epoch or should_stop else BLOCK_EPOCHS,
+                           net.activations[-1], loss, y, y_test if has_test else None)
         accuracies = (Accuracy(y) if classify else None,
                       Accuracy(y_test) if has_test and classify else None)
         hot = (passes.Pass(net._weights, net._biases, net._acts, loss, net.use_bias, *flat.grads)
@@ -197,18 +197,18 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                               reg, reg_rate)
 
             if hot is not None:
-                value, output = hot.gradients(X, y, with_loss=True)
+                z, output = hot.gradients(X, y)
                 grads = flat.grad[:record.n_weights]
             else:
                 trace = net._forward(X)
-                full = net._backward(trace, y, loss, True)
-                value, output, grads = full.loss, trace.output, full.weights
+                full = net._backward(trace, y, loss, False)
+                z, output, grads = trace.pre_activations[-1], trace.output, full.weights
             test = net._forward(X_test) if has_test else None
-            block.add(epoch, record.vector(), value, grads, output,
-                      net._loss_value(test, y_test, loss) if has_test else None,
-                      test.output if has_test else None)
-            # A NaN loss always diverged: flush finds the epoch it began at.
-            if ((not math.isfinite(value) or block.full or epoch == last)
+            filled = block.add(epoch, record.vector(), grads, z, output,
+                               *((test.pre_activations[-1], test.output) if has_test else ()))
+            # The losses are measured at the flush; a NaN output means a NaN loss: flush now
+            # (it finds the epoch where training diverged).
+            if ((filled or epoch == last or not math.isfinite(output.item(0)))
                     and block.flush(history, *accuracies, snapshot_at, optimizer.lr)):
                 break
             if should_stop is not None and epoch < last and should_stop():
