@@ -20,7 +20,8 @@ from urllib.parse import parse_qsl
 from .bugs import BUGS
 from .config import URL_KEYS, ExperimentConfig
 from .experiment import Experiment
-from .lesson_answers import KINDS, check_params, show_names_problem
+from .lesson_answers import KINDS, check_params
+from .lesson_values import show_names_problem
 
 MAX_BYTES = 100_000
 MAX_STEPS = 40

@@ -8,8 +8,10 @@ them: node layer 0 is the input, W^(l) = net.weights[l - 1] feeds node layer l. 
     >>> st = step_through(net, [0.05, 0.10], [0.01, 0.99], loss="mse", lr=0.5)
     >>> print(st.to_text())
 
-(Over 400 lines on purpose: each backward step is written next to the forward step it
-mirrors, so a reader follows the chain rule in one file; the formatting is in stepformat.)
+(Over 400 lines on purpose: one builder walks the pass in the order a learner steps through
+it, forward, loss, backward, update, each phase reading the graph state the one before left,
+so a reader follows the chain rule from z to dL/dW in one file. The formulas' formatting is
+nn_core.stepformat's, the page's view ui.stepper's.)
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from nn_core.datasets import REGRESSION_SETS
 from ui import links
 from ui import playground as pg
 from ui import playground_stage as stage
-from ui.experiment import apply_preset, get_experiment
-from ui.session import apply_config
+from ui.experiment import get_experiment
+from ui.session import apply_config, apply_preset
 from ui.sidebar import DATASET_LABELS
 
 st.set_page_config(initial_sidebar_state="collapsed")

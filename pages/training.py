@@ -12,9 +12,9 @@ from nn_core.comparison import OPTIMIZER_NAMES, columns_to_csv, history_columns
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
 from ui import cached, learning_rate
-from ui.experiment import PREFIX, get_experiment
+from ui.experiment import get_experiment
 from ui.script_download import numpy_script_button
-from ui.session import on_sidebar_change
+from ui.session import PREFIX, on_sidebar_change
 from viz.replay import replay_figure
 from viz.training import comparison_figure, grad_norm_figure
 

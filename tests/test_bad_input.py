@@ -22,8 +22,9 @@ from nn_core.serialization import MAX_JSON_BYTES
 from tests.app_helpers import experiment, open_app
 
 ROOT = Path(__file__).resolve().parents[1]
-# Every page the navigation lists, read from app.py, so a new page is covered when it lands.
-PAGES = re.findall(r'st\.Page\("(pages/\w+\.py)"', (ROOT / "app.py").read_text())
+# Every page the navigation lists, read from ui/navigation.py, so a new page is covered when it
+# lands.
+PAGES = re.findall(r'st\.Page\("(pages/\w+\.py)"', (ROOT / "ui" / "navigation.py").read_text())
 PWNED = Path("/tmp/nn_playground_pwned")
 
 

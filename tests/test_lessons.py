@@ -21,9 +21,9 @@ from nn_core.lesson_answers import (
     direction,
     is_right,
     reveal_sentence,
-    show_value,
     summary_sentence,
 )
+from nn_core.lesson_values import show_value
 from nn_core.lessons import (
     MAX_BYTES,
     MAX_STEPS,

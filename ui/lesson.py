@@ -19,9 +19,9 @@ from nn_core.lesson_answers import (
     choices_for,
     is_right,
     reveal_sentence,
-    show_value,
     summary_sentence,
 )
+from nn_core.lesson_values import show_value
 from nn_core.lessons import LessonError, load_lessons, parse_lesson
 from ui import links
 from ui.session import add_notices, config_to_widgets

@@ -2,6 +2,8 @@
 // and the loss, painted on one canvas. It plays the epochs the server sends (one frame each)
 // and asks for the next chunk before it runs out; clicks on an edge, a node, a feature or the
 // plane go back to Python as trigger values. Nothing is fetched from anywhere.
+// (About 400 lines on purpose: layout, painting and hit-testing share one canvas's geometry,
+// and ui/playground_stage.py hands the component to Streamlit as this one script.)
 const G = (window.__nnpg = window.__nnpg || { stages: {}, redraws: 0, drawMs: 0 });
 const FEATURE_LABELS = { x1: "X₁", x2: "X₂", "x1^2": "X₁²", "x2^2": "X₂²", "x1*x2": "X₁X₂",
   sin_x1: "sin(X₁)", sin_x2: "sin(X₂)" };

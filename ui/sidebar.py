@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nn_core import INIT_DESCRIPTIONS, LOSSES, network_to_json
+from nn_core import INIT_DESCRIPTIONS, network_to_json
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.config import (
+    FIELDS,
     FIXED_FEATURE_SETS,
     LEARNING_RATES,
     LIMITS,
-    OUTPUT_ACTIVATIONS,
     PRESETS,
     REG_RATES,
 )
@@ -52,6 +52,16 @@ def _key(name):
     return PREFIX + name
 
 
+def _bounds(name) -> tuple:
+    """A number widget's (lowest, highest): the bounds clamp keeps, from FIELDS' row."""
+    return FIELDS[name].rule[1:3]
+
+
+def _options(name) -> list:
+    """A select box's options: the choices clamp allows, from FIELDS' row."""
+    return list(FIELDS[name].rule[1])
+
+
 def render_sidebar():
     """Draw the shared sidebar (every page) and keep the URL in step with the experiment."""
     exp = session_experiment()
@@ -88,15 +98,15 @@ def sidebar_widgets(exp):
                            help="What the input layer sees, computed from each point (x1, x2).",
                            **cb)
         c1, c2 = st.columns(2)
-        c1.slider("Noise", 0.0, LIMITS.max_noise, step=0.05, key=_key("noise"), disabled=fixed,
+        c1.slider("Noise", *_bounds("noise"), step=0.05, key=_key("noise"), disabled=fixed,
                   **cb)
-        c2.slider("Train share", LIMITS.min_train_ratio, LIMITS.max_train_ratio, step=0.05,
+        c2.slider("Train share", *_bounds("train_ratio"), step=0.05,
                   key=_key("train_ratio"), disabled=fixed, **cb)
         c1, c2 = st.columns(2)
-        c1.number_input("Points", LIMITS.min_points, LIMITS.max_points, step=50,
+        c1.number_input("Points", *_bounds("n_points"), step=50,
                         key=_key("n_points"), disabled=fixed, **cb)
-        c2.number_input("Data seed", 0, LIMITS.max_seed, key=_key("data_seed"), disabled=fixed,
-                        **cb)
+        c2.number_input("Data seed", *_bounds("data_seed"), key=_key("data_seed"),
+                        disabled=fixed, **cb)
 
     with st.expander("Network", expanded=True):
         st.slider("Hidden layers", 0, LIMITS.max_hidden_layers, key=_key("n_hidden"), **cb)
@@ -107,13 +117,14 @@ def sidebar_widgets(exp):
             c2.selectbox(f"Activation {i + 1}", HIDDEN_ACTIVATIONS, key=f"{PREFIX}act.{i}",
                          **cb)
         # Full-width rows: names like "playground" and "sigmoid" are cut off in half a sidebar.
-        st.selectbox("Output activation", OUTPUT_ACTIVATIONS, key=_key("output_activation"), **cb)
-        st.selectbox("Loss", list(LOSSES), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
-        st.selectbox("Initial weights", list(INIT_DESCRIPTIONS), key=_key("init"),
+        st.selectbox("Output activation", _options("output_activation"),
+                     key=_key("output_activation"), **cb)
+        st.selectbox("Loss", _options("loss"), key=_key("loss"), format_func=LOSS_LABELS.get, **cb)
+        st.selectbox("Initial weights", _options("init"), key=_key("init"),
                      help="\n".join(f"- **{k}**: {v}" for k, v in INIT_DESCRIPTIONS.items()),
                      **cb)
         c1, c2 = st.columns(2, vertical_alignment="bottom")
-        c1.number_input("Weight seed", 0, LIMITS.max_seed, key=_key("seed"),
+        c1.number_input("Weight seed", *_bounds("seed"), key=_key("seed"),
                         help="Same seed, same initial weights.", **cb)
         c2.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
                     "tutorial (whose constant third input plays the bias).", **cb)
@@ -122,15 +133,16 @@ def sidebar_widgets(exp):
         st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
                          key=_key("lr"), **cb)
         c1, c2 = st.columns(2)
-        c1.selectbox("Optimizer", list(OPTIMIZER_LABELS), key=_key("optimizer"),
+        c1.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
                      format_func=OPTIMIZER_LABELS.get, **cb)
-        c2.number_input("Batch size", 0, LIMITS.max_points, key=_key("batch_size"),
+        c2.number_input("Batch size", *_bounds("batch_size"), key=_key("batch_size"),
                         help="0 = the whole training set in one batch (full batch).", **cb)
         c1, c2 = st.columns(2)
-        c1.selectbox("Regularization", ["none", "l1", "l2"], key=_key("regularization"), **cb)
+        c1.selectbox("Regularization", _options("regularization"), key=_key("regularization"),
+                     **cb)
         c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
                          key=_key("reg_rate"), **cb)
-        st.number_input("Epochs", 1, LIMITS.max_epochs, key=_key("epochs"),
+        st.number_input("Epochs", *_bounds("epochs"), key=_key("epochs"),
                         help="How many epochs Train trains (the same setting as the Training "
                              "page's Epochs).", **cb)
 
