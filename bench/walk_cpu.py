@@ -10,8 +10,10 @@ clicks on Feedforward and on Backprop, Train on the Training page, back to the P
 The server's CPU time (user + system, /proc) is read before and after each action, once the
 server has gone quiet, so each action's CPU is its own even on a machine others share; only
 wall-clock times are distorted by their load, and none are printed. A warm-up walk first, so
-imports and first-run caches are not counted. Prints the median over the students of each
-action's CPU and of the whole walk.
+imports and first-run caches are not counted; that first student stays connected (idle) to the
+end, as the rest of a class does: Streamlit drops its compiled page scripts whenever the last
+session leaves, and a walk alone on the server would pay for compiling every page again.
+Prints the median over the students of each action's CPU and of the whole walk.
 """
 
 from __future__ import annotations
@@ -80,14 +82,21 @@ def main(argv=None):
     root = export_commit(args.commit) if args.commit else ROOT
     server = Server(["--server.fileWatcherType", "none"], root)
     costs, errors = defaultdict(list), []
-    try:
-        asyncio.run(walk(server.port, args.query, server, args.steps, defaultdict(list)))
+
+    async def walks():
+        anchor = StreamlitSession(server.port, timeout=120)  # the rest of the class
+        await anchor.connect(args.query)
+        await walk(server.port, args.query, server, args.steps, defaultdict(list))
         for i in range(1, args.students + 1):
             query = "&".join(q for q in (args.query, "" if args.shared else f"seed={i}") if q)
             mark = len(costs["open"])
-            errors += asyncio.run(walk(server.port, query, server, args.steps, costs))
+            errors.extend(await walk(server.port, query, server, args.steps, costs))
             costs["whole walk"].append(sum(v[-1] for k, v in costs.items()
                                            if k != "whole walk" and len(v) > mark))
+        await anchor.close()
+
+    try:
+        asyncio.run(walks())
     finally:
         server.stop()
         if args.commit:

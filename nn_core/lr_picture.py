@@ -7,7 +7,9 @@ that four learning rates take along that line (gradient descent restricted to th
 t <- t - eta * dL/dt; its first step is exactly the network's own first step). The rates are
 multiples of the one-step rate, the eta whose first step lands on the lowest point of the line
 (t_min / |dL/dw|); `outcome` then names what each path really did (crawling, converging,
-bouncing across the valley, diverging). Pure NumPy, no UI.
+bouncing across the valley, diverging). Pure NumPy, no UI. The loss at many points of the line,
+and the paths' slopes, are computed as a stack of networks (nn_core.passes), one per point:
+one forward pass for a whole grid instead of one per point.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network
+from . import passes
+from .activations import get_activation
+from .network import Network, as_batch, as_targets
+
+# Points of the line per stacked pass: (points x samples x widest layer) floats stay ~16 MB.
+STACK_FLOATS = 1 << 21
 
 # Multiples of the one-step rate: on a parabola 0.1 crawls, 1 lands on the floor, 1.7
 # bounces across it with shrinking swings and 3 swings further out every step.
@@ -97,6 +104,39 @@ class _Line:
         scale = 1.0 / self.norm if self.norm > 0 else 0.0
         self.dw = [-a * scale for a in g.weights]
         self.db = [-a * scale for a in g.biases]
+        self.fns = [get_activation(name) for name in net.activations]
+        self.Xb = as_batch(X, net.layer_sizes[0])
+        self.Y = as_targets(y, self.Xb.shape[0], net.layer_sizes[-1])
+        self.block = max(1, STACK_FLOATS // (self.Xb.shape[0] * max(net.layer_sizes)))
+
+    def _stack(self, ts):
+        """The parameters at each t of `ts`, as a stack (W: (R, n_in, n_out), b: (R, 1, n_out))."""
+        t = np.asarray(ts, dtype=float)[:, None, None]
+        return ([w + t * d for w, d in zip(self.w0, self.dw)],
+                [b + t * d for b, d in zip(self.b0, self.db)])
+
+    def values(self, ts) -> np.ndarray:
+        """L at every t of `ts` (what value(t) gives, a stack of points at a time)."""
+        ts = np.asarray(ts, dtype=float)
+        out = np.empty(len(ts))
+        for lo in range(0, len(ts), self.block):
+            W, B = self._stack(ts[lo:lo + self.block])
+            with np.errstate(all="ignore"):
+                trace = passes.forward(W, B, self.fns, self.Xb)
+                out[lo:lo + self.block] = passes.loss_value(
+                    self.fns[-1].name, self.loss, trace.pre_activations[-1], trace.output,
+                    self.Y)
+        return out
+
+    def slopes(self, ts) -> np.ndarray:
+        """dL/dt at every t of `ts` (what slope(t) gives; a few points, one stack)."""
+        W, B = self._stack(ts)
+        with np.errstate(all="ignore"):
+            trace = passes.forward(W, B, self.fns, self.Xb, derivatives=True)
+            g = passes.backward(W, self.fns, trace, self.Y, self.loss,
+                                use_bias=self.net.use_bias, with_loss=False)
+            return sum(np.sum(a * d, axis=(-2, -1)) for a, d in zip(g.weights + g.biases,
+                                                                   self.dw + self.db))
 
     def _at(self, t):
         self.net.set_params([w + t * d for w, d in zip(self.w0, self.dw)],
@@ -106,13 +146,6 @@ class _Line:
         self._at(t)
         with np.errstate(all="ignore"):
             return float(self.net.loss(self.X, self.y, loss=self.loss))
-
-    def slope(self, t) -> float:
-        self._at(t)
-        with np.errstate(all="ignore"):
-            g = self.net.backward(self.net.forward(self.X), self.y, loss=self.loss)
-        return float(sum(np.sum(a * d) for a, d in zip(g.weights + g.biases,
-                                                        self.dw + self.db)))
 
 
 def outcome(t, t_min: float) -> str:
@@ -149,16 +182,25 @@ def _floor(line: _Line, lo: float, hi: float, iterations: int = 30) -> float:
     return (a + b) / 2
 
 
-def path(line: _Line, name: str, lr: float, t_min: float, steps: int, far: float) -> Path:
-    """Return `steps` steps of t <- t - lr * dL/dt from t = 0 (stopped once beyond `far`)."""
-    ts = [0.0]
+def paths(line: _Line, rates, t_min: float, steps: int, far: float) -> list:
+    """Return `steps` steps of t <- t - lr * dL/dt from t = 0 for each (name, lr) of `rates`
+    (a path stops once beyond `far`: it diverged), all rates' slopes in one stacked pass."""
+    ts = [[0.0] for _ in rates]
+    active = list(range(len(rates)))
     for _ in range(steps):
-        nxt = ts[-1] - lr * line.slope(ts[-1])
-        ts.append(nxt)
-        if not math.isfinite(nxt) or abs(nxt - t_min) > far:
-            break  # far outside the picture: it diverged
-    ts = np.array(ts)
-    return Path(name, lr, ts, np.array([line.value(v) for v in ts]), outcome(ts, t_min))
+        if not active:
+            break
+        slopes = line.slopes([ts[i][-1] for i in active])
+        still = []
+        for i, slope in zip(active, slopes):
+            nxt = ts[i][-1] - rates[i][1] * float(slope)
+            ts[i].append(nxt)
+            if math.isfinite(nxt) and abs(nxt - t_min) <= far:
+                still.append(i)  # otherwise far outside the picture
+        active = still
+    losses = np.split(line.values(np.concatenate(ts)), np.cumsum([len(t) for t in ts])[:-1])
+    return [Path(name, lr, np.array(t), loss, outcome(np.array(t), t_min))
+            for (name, lr), t, loss in zip(rates, ts, losses)]
 
 
 def line_picture(net: Network, X, y, loss: str, steps: int = 8, points: int = 81,
@@ -174,19 +216,16 @@ def line_picture(net: Network, X, y, loss: str, steps: int = 8, points: int = 81
     while reach < 1e3 and line.value(reach) < start:
         reach *= 2.0
     grid = np.linspace(0.0, reach, points)
-    values = np.array([line.value(t) for t in grid])
+    values = line.values(grid)
     k = int(np.nanargmin(values))
     if k == 0 or k == points - 1:  # no floor inside: the loss only falls (or only rises)
         return LinePicture(grid, values, line.norm, float(grid[k]) if k else 0.0, math.nan)
     t_min = _floor(line, float(grid[k - 1]), float(grid[k + 1]))
     t = np.linspace(-0.8 * t_min, 3.3 * t_min, points)
-    picture = LinePicture(t, np.array([line.value(v) for v in t]), line.norm, t_min,
-                          t_min / line.norm)
-    far = 50 * t_min
-    for name, factor in RATES:
-        picture.paths.append(path(line, name, factor * picture.one_step_lr, t_min, steps, far))
-    for lr in extra_lrs:
-        picture.paths.append(path(line, "your lr", float(lr), t_min, steps, far))
+    picture = LinePicture(t, line.values(t), line.norm, t_min, t_min / line.norm)
+    rates = [(name, factor * picture.one_step_lr) for name, factor in RATES]
+    picture.paths = paths(line, rates + [("your lr", float(lr)) for lr in extra_lrs], t_min,
+                          steps, 50 * t_min)
     return picture
 
 

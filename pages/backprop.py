@@ -46,11 +46,13 @@ reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, finger
 
 
 def downloads(df: pd.DataFrame, name: str, key: str):
+    # Written when clicked (callables), from the table as drawn: not on every rerun.
     row = st.container(horizontal=True)  # each button as wide as its label
-    row.download_button("CSV", df.to_csv(index=False), f"{name}.csv", "text/csv",
-                       key=f"{key}.csv", icon=":material/download:")
-    row.download_button("JSON", df.to_json(orient="records", indent=1), f"{name}.json",
-                       "application/json", key=f"{key}.json", icon=":material/download:")
+    row.download_button("CSV", lambda: df.to_csv(index=False), f"{name}.csv", "text/csv",
+                        key=f"{key}.csv", icon=":material/download:", on_click="ignore")
+    row.download_button("JSON", lambda: df.to_json(orient="records", indent=1),
+                        f"{name}.json", "application/json", key=f"{key}.json",
+                        icon=":material/download:", on_click="ignore")
 
 
 # Pure computations, cached for every session alike (a class on one link asks the same),
@@ -87,10 +89,6 @@ def show_check(df: pd.DataFrame, key: str):
                  column_config={"relative error": st.column_config.Column("rel. error")})
 
 
-tab_steps, tab_check, tab_update, tab_bugs, tab_yours = st.tabs(
-    ["Step through", "Gradient check", "One update", "Bug zoo", "Check your own numbers"])
-
-
 def graph_caption(step):
     if step.phase == "backward":
         return ("Nodes: delta = dL/dz once computed. Edges: the gradient dL/dw once known "
@@ -113,12 +111,15 @@ def stepper():
                   delta_color="inverse")
 
 
-with tab_steps:
+def steps_tab():
+    """The chain rule step by step (the stepper), and all steps as text."""
     stepper()
     with st.expander("All steps as text (copy into a notebook to compare)"):
         st.code(run.to_text(("loss", "backward", "update")), language=None)
 
-with tab_check:
+
+def check_tab():
+    """Every gradient against its finite-difference estimate."""
     whole = st.toggle("Check on the whole training set (otherwise on this sample)",
                       key=f"{PREFIX}.check_all")
     Xc, yc = (exp.X_train, exp.y_train) if whole else (run.X, run.y)
@@ -131,7 +132,9 @@ with tab_check:
     show_check(df, f"{PREFIX}.check_table")
     downloads(df, "gradient_check", f"{PREFIX}.check_dl")
 
-with tab_update:
+
+def update_tab():
+    """One plain gradient-descent step, parameter by parameter."""
     st.markdown(f"One plain gradient-descent step on {where} with the experiment's learning "
                 f"rate η = {exp.config.lr:g}: w ← w − η·dL/dw.")
     c1, c2, c3 = st.columns(3)
@@ -157,7 +160,9 @@ with tab_update:
                  hide_index=True, height=min(36 * (len(df) + 1), 360), key=f"{PREFIX}.update")
     downloads(df, "one_update", f"{PREFIX}.update_dl")
 
-with tab_bugs:
+
+def bugs_tab():
+    """A classic mistake switched on: its gradient check and its loss curve."""
     choice = st.selectbox("Switch on a mistake", ["none", *BUGS], key=f"{PREFIX}.bug",
                           format_func=lambda n: "No bug (correct)" if n == "none"
                           else BUGS[n].title)
@@ -193,7 +198,9 @@ with tab_bugs:
         st.plotly_chart(loss_curves_figure(curves), key=f"{PREFIX}.bugcurve",
                         config={"displayModeBar": False})
 
-with tab_yours:
+
+def yours_tab():
+    """The user's own values against the true ones: the first that differs."""
     st.markdown("Enter the weights of a small network, one input and its target, and the values "
                 "**your own code** produced. The playground computes the true values and shows "
                 "the first one that differs: that is where your code first goes wrong. Leave a "
@@ -293,8 +300,9 @@ with tab_yours:
         if np.any(np.isfinite(cells)):
             given[n] = cells.reshape(t.shape)
     problem.yours = {k: v.tolist() for k, v in given.items()}
+    ss.setdefault(f"{PREFIX}.chk_tol", 1e-6)  # set here, not as value=: the key is kept
     tol = st.select_slider("Tolerance (relative and absolute)", [1e-9, 1e-6, 1e-4, 1e-3, 1e-2],
-                           value=1e-6, key=f"{PREFIX}.chk_tol")
+                           key=f"{PREFIX}.chk_tol")
     result = compare(problem, rtol=tol, atol=tol)
     bad = result.first_mismatch
     if not result.rows:
@@ -315,3 +323,28 @@ with tab_yours:
             lambda v: f"background-color: {MATCH_COLOURS[bool(v)]}", subset=["match"]),
             hide_index=True, key=f"{PREFIX}.chk_table", height=min(36 * (len(cmp_df) + 1), 360))
         downloads(cmp_df, "check_your_numbers", f"{PREFIX}.chk_dl")
+
+
+TABS = {"Step through": steps_tab, "Gradient check": check_tab, "One update": update_tab,
+        "Bug zoo": bugs_tab, "Check your own numbers": yours_tab}
+# The tabs' own settings. Only the open tab is drawn, and Streamlit forgets the state of a
+# widget a run did not draw: written back on every run, they survive a switch of tabs.
+KEPT = [f"{PREFIX}.{k}" for k in ("check_all", "bug", "chk_preset", "chk_paste",
+                                   "chk_csv_name", "chk_tol")]
+
+
+@st.fragment
+def tabs():
+    """Only the open tab is computed and drawn (a tab switch reruns this fragment alone): the
+    page opens on the step-through, without the four other tabs' tables and checks."""
+    for k in KEPT:
+        if k in ss:
+            ss[k] = ss[k]
+    for tab, draw in zip(st.tabs(list(TABS), key=f"{PREFIX}.tab", on_change="rerun"),
+                         TABS.values()):
+        if tab.open:
+            with tab:
+                draw()
+
+
+tabs()

@@ -27,6 +27,28 @@ def test_each_preset_loads_and_the_url_follows(name):
     assert at.selectbox(key="cfg.dataset").value == PRESETS[name][1].dataset
 
 
+def test_closed_sections_draw_no_widgets_and_open_with_the_experiments_values():
+    at = app({"lr": "0.3", "data": "xor"}, page="pages/network_graph.py", sections=False)
+    keys = {w.key for w in at.sidebar.select_slider} | {w.key for w in at.sidebar.selectbox}
+    assert "cfg.lr" not in keys and "cfg.dataset" not in keys  # Data, Training: closed
+    assert at.number_input(key="cfg.seed").value == 0  # Network: open
+    at.session_state["sidebar_training"] = True
+    at.session_state["sidebar_data"] = True
+    at.run()
+    assert at.select_slider(key="cfg.lr").value == 0.3
+    assert at.selectbox(key="cfg.dataset").value == "xor"
+    # A change in a section, closed and opened again, stays what the experiment holds.
+    at.select_slider(key="cfg.lr").set_value(0.1).run()
+    at.selectbox(key="cfg.loss").set_value("mse").run()  # a change in the open Network too
+    at.session_state["sidebar_training"] = False
+    at.run()
+    assert experiment(at).config.lr == 0.1 and experiment(at).config.loss == "mse"
+    at.session_state["sidebar_training"] = True
+    at.run()
+    assert at.select_slider(key="cfg.lr").value == 0.1
+    assert experiment(at).config.dataset == "xor" and not at.exception
+
+
 def test_sidebar_changes_rebuild_the_network_but_the_learning_rate_does_not():
     at = app()
     net = experiment(at).net

@@ -9,7 +9,7 @@ from nn_core.config import ExperimentConfig
 from nn_core.lesson_answers import answer_key
 from nn_core.lessons import load_lessons, step_experiment
 from nn_core.stepthrough import step_through
-from tests.app_helpers import experiment, open_app
+from tests.app_helpers import experiment, open_app, open_tab
 from tests.test_lessons import LESSON_DIR
 
 LESSONS, _ = load_lessons(LESSON_DIR)
@@ -99,6 +99,7 @@ def test_backprop_page_shows_the_lessons_gradients():
         step = LESSONS[name].steps[k]
         at = open_app({"lesson": name, "step": str(k + 1)})
         assert any(t.value == "Backprop" for t in at.title)
+        open_tab(at, "bp.tab", "Gradient check")
         at.toggle(key="bp.check_all").set_value(True).run()
         table = next(d.value for d in at.dataframe if "analytic" in getattr(d.value, "columns",
                                                                             []))

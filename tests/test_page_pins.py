@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from nn_core.config import PRESETS
-from tests.app_helpers import open_app
+from tests.app_helpers import open_app, open_tab
 
 PINS = Path(__file__).parent / "pins" / "pages.json"
 WRITE = os.environ.get("PIN_PAGES_WRITE") == "1"
@@ -69,9 +69,16 @@ def test_feedforward_and_backprop_show_the_pinned_numbers(preset):
     at.switch_page("pages/backprop.py").run()
     at.button(key="bp.end").click().run()
     assert not at.exception
-    tables = {d.key if hasattr(d, "key") else str(i): d.value for i, d in enumerate(at.dataframe)}
-    bp = {"metrics": _metrics(at), "code": _codes(at),
-          "tables": [_table(t) for t in tables.values()]}
+    # Only the open tab is drawn: every tab in turn, in the page's order.
+    bp, tables = {"metrics": [], "code": []}, {}
+    for tab in [t.label for t in at.tabs]:
+        open_tab(at, "bp.tab", tab)
+        assert not at.exception
+        tables.update({d.key if hasattr(d, "key") else str(i): d.value
+                       for i, d in enumerate(at.dataframe)})
+        bp["metrics"] += _metrics(at)
+        bp["code"] += _codes(at)
+    bp["tables"] = [_table(t) for t in tables.values()]
     _check(f"{preset}/feedforward", ff)
     _check(f"{preset}/backprop", bp)
 

@@ -7,7 +7,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from nn_core.config import PRESETS
-from tests.app_helpers import experiment, open_app
+from tests.app_helpers import experiment, open_app, open_tab
 
 
 @pytest.fixture
@@ -68,6 +68,7 @@ def test_training_offers_the_run_from_its_initial_and_from_its_trained_weights(d
 
 def test_backprop_offers_the_network_as_it_is(downloads):
     at = open_app({"preset": "three_class", "epochs": "5"}, page="pages/backprop.py")
+    open_tab(at, "bp.tab", "Check your own numbers")
     assert not at.exception
     text, name = script_of(at, downloads, "bp.download_script")
     assert_names_the_experiment(text, PRESETS["three_class"][0])

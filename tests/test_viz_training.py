@@ -14,7 +14,8 @@ from nn_core.experiment import Experiment
 from viz.colors import NEGATIVE as ORANGE
 from viz.colors import POSITIVE as BLUE
 from viz.colors import output_codes
-from viz.replay import replay_figure, unb64
+from viz.replay import replay_figure
+from viz.replay_frames import unb64
 from viz.training import comparison_figure, grad_norm_figure
 
 

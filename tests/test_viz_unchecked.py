@@ -133,3 +133,21 @@ def test_the_plane_figures_are_what_validation_would_give(preset):
                                       discretize=d, domain=p.domain) for d in (False, True)]
     for fig in figs:
         assert as_sent(fig) == validated(fig)
+
+
+@pytest.mark.parametrize("array", [
+    np.linspace(-1, 1, 7), np.arange(12, dtype=np.float32).reshape(3, 4),
+    np.arange(6).reshape(2, 3)[:, ::2], np.array([3, -300, 70000]), np.array([1, 2], np.uint64),
+    np.array([True, False]), np.zeros(0), np.arange(5, dtype=np.uint8), np.array(2.5)])
+def test_arrays_are_encoded_as_plotly_encodes_them(array):
+    from _plotly_utils.utils import PlotlyJSONEncoder, to_typed_array_spec
+
+    from viz.unchecked import _encode_arrays
+
+    def sent(node):
+        return json.loads(json.dumps(node, cls=PlotlyJSONEncoder))
+
+    node = {"data": [{"z": array, "x": [0.5, None, "a"], "range": np.array([0.0, 1.0])}]}
+    want = {"data": [{"z": to_typed_array_spec(array), "x": [0.5, None, "a"],
+                      "range": [0.0, 1.0]}]}
+    assert sent(_encode_arrays(node)) == sent(want)

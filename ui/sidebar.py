@@ -13,6 +13,7 @@ from nn_core.config import (
     LIMITS,
     PRESETS,
     REG_RATES,
+    WIDGET_FIELDS,
 )
 from nn_core.datasets import DATASET_NAMES, FEATURES, dataset_to_csv
 from ui import links
@@ -83,31 +84,11 @@ def sidebar_widgets(exp):
                                    for k, (label, _) in PRESETS.items()))
 
     # Only the network is open at first: a first look is the preset, then the architecture.
-    with st.expander("Data", expanded=False):
-        datasets = list(DATASET_NAMES) + ["worked_example"] + (["csv"] if exp.uploaded else [])
-        st.selectbox("Dataset", datasets, key=_key("dataset"),
-                     format_func=DATASET_LABELS.get, **cb)
-        fixed = exp.config.dataset in FIXED_FEATURE_SETS
-        if fixed:  # the data's own columns (the tutorial's third is a constant 1)
-            st.markdown("**Input features** (fixed by this data)  \n"
-                        + ", ".join(f"`{n}`" for n in exp.dataset.feature_names),
-                        help="This dataset brings its own input columns; the network has one "
-                             "input per column.")
-        else:
-            st.multiselect("Input features", FEATURES, key=_key("features"),
-                           help="What the input layer sees, computed from each point (x1, x2).",
-                           **cb)
-        c1, c2 = st.columns(2)
-        c1.slider("Noise", *_bounds("noise"), step=0.05, key=_key("noise"), disabled=fixed,
-                  **cb)
-        c2.slider("Train share", *_bounds("train_ratio"), step=0.05,
-                  key=_key("train_ratio"), disabled=fixed, **cb)
-        c1, c2 = st.columns(2)
-        c1.number_input("Points", *_bounds("n_points"), step=50,
-                        key=_key("n_points"), disabled=fixed, **cb)
-        c2.number_input("Data seed", *_bounds("data_seed"), key=_key("data_seed"),
-                        disabled=fixed, **cb)
-
+    # The closed sections' widgets are not drawn (most of the sidebar's work on every rerun):
+    # Streamlit then forgets their state, so it is written back from the experiment first.
+    if any(PREFIX + name not in st.session_state for name in WIDGET_FIELDS):
+        config_to_widgets(exp.config)
+    _section("Data", "sidebar_data", _data, exp, cb)
     with st.expander("Network", expanded=True):
         st.slider("Hidden layers", 0, LIMITS.max_hidden_layers, key=_key("n_hidden"), **cb)
         for i in range(int(st.session_state.get(_key("n_hidden"), 0))):
@@ -129,27 +110,65 @@ def sidebar_widgets(exp):
         c2.checkbox("Biases", key=_key("use_bias"), help="Off: every b stays 0, as in the "
                     "tutorial (whose constant third input plays the bias).", **cb)
 
-    with st.expander("Training", expanded=False):
-        st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
-                         key=_key("lr"), **cb)
-        c1, c2 = st.columns(2)
-        c1.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
-                     format_func=OPTIMIZER_LABELS.get, **cb)
-        c2.number_input("Batch size", *_bounds("batch_size"), key=_key("batch_size"),
-                        help="0 = the whole training set in one batch (full batch).", **cb)
-        c1, c2 = st.columns(2)
-        c1.selectbox("Regularization", _options("regularization"), key=_key("regularization"),
-                     **cb)
-        c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
-                         key=_key("reg_rate"), **cb)
-        st.number_input("Epochs", *_bounds("epochs"), key=_key("epochs"),
-                        help="How many epochs Train trains (the same setting as the Training "
-                             "page's Epochs).", **cb)
-
-    with st.expander("Files: your data and networks", key="sidebar_files"):  # hide=files
-        _files(exp)
+    _section("Training", "sidebar_training", _training, exp, cb)
+    _section("Files: your data and networks", "sidebar_files", lambda exp, cb: _files(exp),
+             exp, cb)  # hide=files hides this key
     st.caption("The address bar always holds this experiment: copy it to share the same data "
                "and the same initial weights.")
+
+
+def _section(label, key, draw, exp, cb):
+    """A closed-at-first sidebar section whose widgets are drawn only while it is open
+    (opening it reruns the page, which then draws them)."""
+    box = st.expander(label, expanded=False, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw(exp, cb)
+
+
+def _data(exp, cb):
+    """The Data section: dataset, features, noise, split, points, data seed."""
+    datasets = list(DATASET_NAMES) + ["worked_example"] + (["csv"] if exp.uploaded else [])
+    st.selectbox("Dataset", datasets, key=_key("dataset"),
+                 format_func=DATASET_LABELS.get, **cb)
+    fixed = exp.config.dataset in FIXED_FEATURE_SETS
+    if fixed:  # the data's own columns (the tutorial's third is a constant 1)
+        st.markdown("**Input features** (fixed by this data)  \n"
+                    + ", ".join(f"`{n}`" for n in exp.dataset.feature_names),
+                    help="This dataset brings its own input columns; the network has one "
+                         "input per column.")
+    else:
+        st.multiselect("Input features", FEATURES, key=_key("features"),
+                       help="What the input layer sees, computed from each point (x1, x2).",
+                       **cb)
+    c1, c2 = st.columns(2)
+    c1.slider("Noise", *_bounds("noise"), step=0.05, key=_key("noise"), disabled=fixed, **cb)
+    c2.slider("Train share", *_bounds("train_ratio"), step=0.05,
+              key=_key("train_ratio"), disabled=fixed, **cb)
+    c1, c2 = st.columns(2)
+    c1.number_input("Points", *_bounds("n_points"), step=50,
+                    key=_key("n_points"), disabled=fixed, **cb)
+    c2.number_input("Data seed", *_bounds("data_seed"), key=_key("data_seed"),
+                    disabled=fixed, **cb)
+
+
+def _training(exp, cb):
+    """The Training section: learning rate, optimizer, batch, regularization, epochs."""
+    st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
+                     key=_key("lr"), **cb)
+    c1, c2 = st.columns(2)
+    c1.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
+                 format_func=OPTIMIZER_LABELS.get, **cb)
+    c2.number_input("Batch size", *_bounds("batch_size"), key=_key("batch_size"),
+                    help="0 = the whole training set in one batch (full batch).", **cb)
+    c1, c2 = st.columns(2)
+    c1.selectbox("Regularization", _options("regularization"), key=_key("regularization"),
+                 **cb)
+    c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
+                     key=_key("reg_rate"), **cb)
+    st.number_input("Epochs", *_bounds("epochs"), key=_key("epochs"),
+                    help="How many epochs Train trains (the same setting as the Training "
+                         "page's Epochs).", **cb)
 
 
 def _preset_changed():

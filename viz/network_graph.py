@@ -95,8 +95,13 @@ def edge_reference(values) -> float:
 def edge_style(values, ref=None):
     """Return per edge (sign, width bucket): sign +1/-1 (0 when unknown), bucket 0..3 = the
     quarter of (0, ref] that |value| falls in (monotone in |value|), edges flattened."""
-    v = _flat(values)
     ref = edge_reference(values) if ref is None else max(float(ref), 1e-12)
+    return edge_style_of(_flat(values), ref)
+
+
+def edge_style_of(v: np.ndarray, ref):
+    """edge_style of an array of values (any shape; `ref` > 0 broadcast against it, e.g. one
+    per row of a replay's frames x edges)."""
     known = np.isfinite(v)
     a = np.abs(np.where(known, v, 0.0))
     bucket = np.clip(np.ceil(a / ref * len(WIDTHS)) - 1, 0, len(WIDTHS) - 1).astype(int)

@@ -10,8 +10,6 @@ charts (loss axes, gradient norms, comparisons) are viz.training's.
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -19,27 +17,18 @@ from plotly.subplots import make_subplots
 from nn_core.comparison import pick_epochs
 from viz.colors import (
     APP_FONT,
-    NEGATIVE,
-    POSITIVE,
     PRIMARY,
-    UNKNOWN,
-    WHITE,
     coded_scale,
     output_codes,
     output_range,
 )
 from viz.network_graph import (
-    EDGE_GROUPS,
-    WIDTHS,
-    _segments,
-    bias_rings,
     edge_ends,
-    edge_style,
     input_name_annotations,
-    node_biases,
     node_names,
     node_positions,
 )
+from viz.replay_frames import Frames, b64
 from viz.training import log_axis
 from viz.unchecked import fresh, prebuilt
 
@@ -47,86 +36,8 @@ MAX_FRAMES = 120
 FRAME_BYTES_BUDGET = 1_500_000  # frames' arrays (estimate); the figure stays < ~2.5 MB
 
 
-def b64(a) -> dict:
-    """Return a NumPy array as Plotly's typed-array spec (dtype + base64 bytes).
-
-    Plotly validates and encodes a raw array in ~0.1 ms; a replay holds thousands of them.
-    Handing the encoded form skips that and is exactly what travels to the browser anyway.
-    """
-    a = np.ascontiguousarray(a)
-    spec = {"dtype": _DTYPES[a.dtype.str[1:]], "bdata": base64.b64encode(a.tobytes()).decode()}
-    if a.ndim == 2:
-        spec["shape"] = f"{a.shape[0]}, {a.shape[1]}"
-    # plotly.js caches the decoded array on the spec as _inputArray, and an animation frame
-    # is merged INTO the trace's spec: without this null the old cache would be drawn.
-    spec["_inputArray"] = None
-    return spec
-
-
-def unb64(spec) -> np.ndarray:
-    """Return the array of a typed-array spec (or the array/list itself)."""
-    if not isinstance(spec, dict):
-        return np.asarray(spec)
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
-    return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
-
-
-_DTYPES = {"f4": "f4", "f8": "f8", "u1": "u1", "i4": "i4"}  # NumPy's dtype.str, less the byte order
-
-
 # ---------- the network graph: viz.network_graph's pieces as typed arrays
 GRAPH_TITLE = "Network (width = |w|)"  # short: the chart may be 560 px wide
-# A ring's colour code per node: sign of its bias + 1 (0 negative, 1 none, 2 positive).
-RING_SCALE = [[0.0, NEGATIVE], [0.5, UNKNOWN], [1.0, POSITIVE]]
-
-
-def _edge_traces(sizes, ends, weights, w_ref, full=True):
-    """Return the graph's edge traces, one per sign and width; partial ones carry only x, y.
-
-    Snapshots hold finite weights only (train() stops before a NaN), so the "unknown" group
-    is left out: one trace less to send and validate in every frame.
-    """
-    traces = []
-    for (x, y), (_, _, colour, lw, name) in zip(_grouped_segments(ends, weights, w_ref),
-                                                EDGE_GROUPS):
-        trace = dict(type="scatter", x=b64(x), y=b64(y))
-        if full:
-            trace.update(mode="lines", line=dict(color=colour, width=lw), hoverinfo="skip",
-                         showlegend=False, name=name, xaxis="x", yaxis="y")
-        traces.append(trace)
-    return traces
-
-
-def _grouped_segments(ends, weights, w_ref):
-    """edge_segments' (x, y) per EDGE_GROUPS entry but the last ("unknown"), in one pass:
-    the edges ordered by group (stably, so each group's order is edge_segments'), one array
-    of segments, cut per group."""
-    sign, bucket = edge_style(weights, w_ref)
-    known = sign != 0
-    group = (np.where(sign > 0, 0, len(WIDTHS)) + bucket)[known]  # EDGE_GROUPS' order: + first
-    order = np.argsort(group, kind="stable")
-    x, y = _segments(ends[known][order])
-    cuts = 3 * np.cumsum(np.bincount(group, minlength=2 * len(WIDTHS)))
-    return [(x[a:b], y[a:b]) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
-
-
-def _node_trace(sizes, biases, ring_ref, node_px, names, full=True):
-    """Return the nodes, white, each ringed by its bias; partial: only the rings and biases."""
-    b = node_biases(sizes, biases)
-    sign, width = bias_rings(b, ring_ref, max_width=1.0 + 5.0 * node_px / 34)
-    ring = dict(color=b64((sign + 1).astype(np.uint8)), width=b64(width.astype(np.float32)))
-    customdata = b64(np.nan_to_num(b))  # float64: a bias heading for divergence exceeds float32
-    if not full:
-        return dict(type="scatter", marker=dict(line=ring), customdata=customdata)
-    x, y = (np.concatenate(v).astype(np.float32) for v in zip(*node_positions(sizes)))
-    flat = [n for layer in names for n in layer]
-    hover = [f"<b>{n}</b> (input)<extra></extra>" if k < sizes[0] else
-             f"<b>{n}</b><br>bias b = %{{customdata:.4g}}<extra></extra>" if np.isfinite(b[k])
-             else f"<b>{n}</b><br>no bias<extra></extra>" for k, n in enumerate(flat)]
-    return dict(type="scatter", mode="markers", x=b64(x), y=b64(y), customdata=customdata,
-                marker=dict(size=node_px, color=WHITE,
-                            line=dict(**ring, colorscale=RING_SCALE, cmin=0, cmax=2)),
-                hovertemplate=hover, showlegend=False, name="nodes", xaxis="x", yaxis="y")
 
 
 def _node_labels(sizes, names, node_px):
@@ -151,12 +62,6 @@ def boundary_grid(plane, resolution):
 
 
 # ---------- the replay
-def _snapshot_net(net, snap):
-    twin = net.copy()
-    twin.set_params(snap.weights, snap.biases)
-    return twin
-
-
 def frame_budget(layer_sizes, resolution, has_plane, max_frames=MAX_FRAMES):
     """Return how many frames fit FRAME_BYTES_BUDGET for this network and grid."""
     n_edges = sum(a * b for a, b in zip(layer_sizes, layer_sizes[1:]))
@@ -208,20 +113,14 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
     layout = _grid_layout(has_plane)
     loss_axes = ("x3", "y3") if has_plane else ("x2", "y2")
 
-    def moving(snap, full=False):
-        """Traces that change per frame, in a fixed order; partial ones carry only arrays."""
-        # Widths relative to this epoch's largest weight, as on the Network graph page: at
-        # epoch 0 the small initial weights differ visibly too.
-        w_ref = max(float(np.max(np.abs(W))) for W in snap.weights) or 1.0
-        traces = _edge_traces(sizes, ends, snap.weights, w_ref, full)
-        traces.append(_node_trace(sizes, snap.biases if net.use_bias else None, ring_ref,
-                                  node_px, names, full))
+    def moving(k, full=False):
+        """Frame k's traces that change, in a fixed order; partial ones carry only arrays."""
+        traces = frames.edge_traces(k, full)
+        traces.append(frames.node_trace(k, sizes, node_px, names, full))
         if has_plane:
-            with np.errstate(all="ignore"):  # huge weights overflow float32: NaN handled
-                out = _snapshot_net(net, snap).predict(grid_inputs, dtype=np.float32)
             # The output is a grid of square markers, not a heatmap: frames then animate
             # without a full redraw, which would blank the plane between frames (flicker).
-            colour = b64(output_codes(out, lo, hi))
+            colour = b64(frames.colours[k])
             if full:
                 traces.append(dict(type="scatter", mode="markers", x=cell_x, y=cell_y,
                                    marker=dict(symbol="square", size=cell_px, color=colour,
@@ -230,7 +129,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
                                    hoverinfo="skip", showlegend=False, xaxis="x2", yaxis="y2"))
             else:
                 traces.append(dict(type="scatter", marker=dict(color=colour)))
-        i = min(snap.epoch, len(train_loss) - 1)
+        i = min(snaps[k].epoch, len(train_loss) - 1)
         ys = [float(train_loss[i])] + ([float(test_loss[i])] if test_loss is not None else [])
         marker = dict(type="scatter", x=[float(epochs[i])] * len(ys), y=ys)
         if full:
@@ -241,6 +140,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         traces.append(marker)
         return traces
 
+    grid_inputs = lo = hi = None
     if has_plane:
         lo, hi = output_range(net.activations[-1], y_train)
         scale, zmax = coded_scale(sizes[-1])
@@ -249,7 +149,8 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         cell_x, cell_y = b64(gx.ravel().astype(np.float32)), b64(gy.ravel().astype(np.float32))
         # ~ the plane's side in pixels (top row, square axes) over the cells, +1 to overlap
         cell_px = 0.55 * (height - 110) / resolution + 1
-    data = moving(snaps[-1] if not animate else snaps[0], full=True)
+    frames = Frames(snaps, net, ends, ring_ref, node_px, grid_inputs, lo, hi)
+    data = moving(0 if animate else len(snaps) - 1, full=True)
     n_moving = len(data)
     labels, notes = _node_labels(sizes, names, node_px)
     data.append(labels)  # after the moving nodes, so drawn on top of them
@@ -272,8 +173,8 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
     if animate:
         # Frames change traces only (no layout), so they play without a full redraw; the
         # slider's current value carries each frame's epoch and losses.
-        fig["frames"] = [dict(name=str(s.epoch), data=moving(s), traces=list(range(n_moving)))
-                         for s in snaps]
+        fig["frames"] = [dict(name=str(s.epoch), data=moving(k), traces=list(range(n_moving)))
+                         for k, s in enumerate(snaps)]
         layout.update(_controls([(s.epoch, _caption(history, s.epoch)) for s in snaps]))
         layout["margin"] = {**layout["margin"], "b": margin_b}
     # Handed over as built, plain dicts: Plotly's validation and object model of every frame's

@@ -18,12 +18,13 @@ that each figure's JSON is exactly what the validating constructors give), so:
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
 
 def scatter(**props) -> go.Scatter:
@@ -122,13 +123,34 @@ def prebuilt(data=(), layout=None, frames=None, encoded=False) -> Prebuilt:
     return Prebuilt(spec, encoded)
 
 
+# Values that hold no array: a list or dict of only these is copied as it is, in C.
+_SCALARS = frozenset({float, int, str, bool, type(None)})
+# The dtypes Plotly sends as they are ("f8", ...), by dtype object (its str() is slow).
+_SHORT = {np.dtype(name): code for name, code in plotlyjsShortTypes.items()}
+
+
+def _typed(v: np.ndarray):
+    """to_typed_array_spec(v), without its narwhals round trip for the common dtypes."""
+    code = _SHORT.get(v.dtype)
+    if code is None or v.size == 0:  # int64, bool, empty...: Plotly's own rules
+        return to_typed_array_spec(v)
+    out = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+    if v.ndim > 1:
+        out["shape"] = str(v.shape)[1:-1]
+    return out
+
+
 def _encode_arrays(node):
     """Return a copy of `node` with NumPy arrays in Plotly's base64 form, as go.Figure.to_dict()
-    gives them (Plotly's own walk tests every value for array-ness: ten times slower)."""
+    gives them (Plotly's own walk tests every value for array-ness: ten times slower; lists of
+    plain numbers, such as edge coordinates, are copied without visiting each value)."""
     if isinstance(node, dict):
-        return {k: (v if is_skipped_key(k) else to_typed_array_spec(v))
+        if _SCALARS.issuperset(map(type, node.values())):
+            return dict(node)
+        return {k: (v if is_skipped_key(k) else _typed(v))
                 if isinstance(v, np.ndarray) else _encode_arrays(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [to_typed_array_spec(v) if isinstance(v, np.ndarray) else _encode_arrays(v)
-                for v in node]
+        if _SCALARS.issuperset(map(type, node)):
+            return list(node)
+        return [_typed(v) if isinstance(v, np.ndarray) else _encode_arrays(v) for v in node]
     return node

@@ -52,10 +52,47 @@ def test_feedforward_steps_with_clicks(app_url, page):
     assert_no_exception(page)
 
 
-def test_backprop_steps_with_clicks(app_url, page):
+# What each Backprop tab shows first: drawn only once the tab is opened (a fragment rerun).
+TAB_TEXT = {"Gradient check": "Verdict: good", "One update": "One plain gradient-descent step",
+            "Bug zoo": "Gradient check of this bug's gradients",
+            "Check your own numbers": "Enter the weights of a small network",
+            "Step through": "Step 1 of"}
+
+
+def open_tab(page, tab):
+    page.get_by_role("tab", name=tab).click()
+    expect(page.get_by_text(TAB_TEXT[tab]).first).to_be_visible(timeout=30_000)
+    wait_for_app_idle(page)
+    assert_no_exception(page)
+
+
+def test_backprop_steps_with_clicks(app_url, page, tmp_path):
     step_page(page, app_url, "backprop?preset=worked_example", 5, "backprop_mid")
+    expect(page.get_by_text(TAB_TEXT["Gradient check"])).to_have_count(0)  # not drawn yet
     for tab in ("Gradient check", "One update", "Bug zoo", "Check your own numbers"):
-        page.get_by_role("tab", name=tab).click()
-        wait_for_app_idle(page)
-        assert_no_exception(page)
+        open_tab(page, tab)
     screenshot(page, "backprop_check_numbers")
+    # The tables' downloads are written when clicked, from the table as drawn.
+    open_tab(page, "Gradient check")
+    with page.expect_download() as download:
+        page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button:visible',
+                     has_text="CSV").first.click()
+    assert download.value.suggested_filename == "gradient_check.csv"
+    path = tmp_path / "gradient_check.csv"
+    download.value.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "layer,index,analytic,numeric,relative error,verdict"
+    assert len(lines) == 1 + 12 and all(line.endswith(",good") for line in lines[1:])
+    # A tab's setting survives a switch to another tab and back.
+    open_tab(page, "Bug zoo")
+    page.get_by_label("Switch on a mistake").click()
+    page.get_by_role("option", name=re.compile("sign", re.I)).first.click()
+    wait_for_app_idle(page)
+    chosen = page.locator('[data-testid="stSelectbox"]').filter(
+        has_text="Switch on a mistake").inner_text()
+    open_tab(page, "Step through")
+    open_tab(page, "Bug zoo")
+    expect(page.locator('[data-testid="stSelectbox"]').filter(
+        has_text="Switch on a mistake")).to_have_text(chosen)
+    screenshot(page, "backprop_bug_zoo")
+    assert_no_exception(page)
