@@ -10,6 +10,8 @@ so that both see each epoch recorded before the next one trains.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .history import Snapshot
@@ -38,7 +40,8 @@ class Accuracy:
     def __call__(self, output):
         right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
         if output.ndim == 3:
-            return np.count_nonzero(right.reshape(len(right), -1), axis=1) / self.n
+            # The count per run as one C reduction (count_nonzero with an axis is Python).
+            return np.add.reduce(right.reshape(len(right), -1), 1, np.intp) / self.n
         return np.count_nonzero(right) / self.n
 
 
@@ -140,18 +143,18 @@ class EpochBlock:
         if m == 0:
             return False
         rec, P = self.record, self.params[:m + 1]
-        losses = np.atleast_1d(loss_value(self.out_name, self.loss, self.z[:m], self.out[:m],
-                                          self.y))
+        losses = loss_value(self.out_name, self.loss, self.z[:m], self.out[:m], self.y)
         # Max |change| of the weights and of the biases per epoch, NaN or inf as soon as a
         # parameter is; where only a bias change overflows (finite parameters near 1e308)
-        # the parameters' own finiteness decides.
+        # the parameters' own finiteness decides. Checked in Python: a few floats an epoch.
         change = np.maximum.reduceat(np.abs(P[1:] - P[:-1]), [0, rec.n_weights], axis=1)
-        weights = change[:, 0]
-        ok = np.isfinite(weights) & np.isfinite(losses)
-        odd = ~np.isfinite(change[:, 1]) & ok
-        if odd.any():
-            ok[odd] = np.isfinite(P[1:][odd]).all(axis=1)
-        good = m if ok.all() else int(np.argmin(ok))
+        weights = change[:, 0].tolist()
+        good = m
+        for i, ((w, b), loss) in enumerate(zip(change.tolist(), losses.tolist())):
+            if not (math.isfinite(w) and math.isfinite(loss)
+                    and (math.isfinite(b) or np.isfinite(P[i + 1]).all())):
+                good = i
+                break
         if good:
             if not self.norm_rows:
                 g = self.grads[:good]
@@ -162,9 +165,8 @@ class EpochBlock:
             history.extend(
                 self.epochs[:good], losses[:good], grad_norms, weights[:good],
                 train_accuracy(self.out[:good]) if train_accuracy else None,
-                np.atleast_1d(loss_value(self.out_name, self.loss, self.test_z[:good],
-                                         self.test_out[:good], self.y_test))
-                if has_test else None,
+                loss_value(self.out_name, self.loss, self.test_z[:good], self.test_out[:good],
+                           self.y_test) if has_test else None,
                 test_accuracy(self.test_out[:good]) if test_accuracy else None)
             picked = [i for i in range(good) if snapshot_at(self.epochs[i])]
             history.snapshots += rec.snapshots([self.epochs[i] for i in picked], P[1:][picked])

@@ -1,4 +1,9 @@
-"""train(): minibatch gradient descent that records a History of every epoch."""
+"""train(): minibatch gradient descent that records a History of every epoch.
+
+The hot path: the built-in optimizers step the parameters as one flat buffer, each minibatch's
+forward and backward pass is one `passes.Pass` call, and the epochs' measurements are kept as
+rows of preallocated blocks and recorded a block at a time (nn_core/recording.py).
+"""
 
 from __future__ import annotations
 
@@ -166,7 +171,7 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
     with np.errstate(all="ignore"), _flat_params(net, optimizer, fast) as flat:
         record = ParamRecord(net, flat, epochs // record_every + 2)
         # A callback sees every epoch recorded before the next trains: blocks of one epoch.
-        block = EpochBlock(record, 1 if on_epoch or should_stop else BLOCK_EPOCHS,
+        block = EpochBlock(record, 1 if on_epoch or should_stop else min(BLOCK_EPOCHS, epochs),
                            net.activations[-1], loss, y, y_test if has_test else None)
         accuracies = (Accuracy(y) if classify else None,
                       Accuracy(y_test) if has_test and classify else None)
