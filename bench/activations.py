@@ -13,7 +13,9 @@ Then the page's study: the nine activations x 5 initial-weight seeds (45 runs) i
 and wall seconds, against two references measured in the same process: one seed (9 runs in
 one batch) and one train() of the same net (one run): the last column says how many single
 trainings the whole study costs, a figure that travels between machines and loads better
-than seconds do.
+than seconds do. The last two columns: the same study with each activation applied group
+by group (passes.PerRun, as before nn_core.fused_activations), and the ratio fused / per-group
+(< 1: the fused activations are faster), both from the same run.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from nn_core import HIDDEN_ACTIVATIONS, train  # noqa: E402
+from nn_core import HIDDEN_ACTIVATIONS, activation_study, train  # noqa: E402
 from nn_core.activation_study import train_activations  # noqa: E402
 from nn_core.config import ExperimentConfig  # noqa: E402
 from nn_core.experiment import Experiment, build_network  # noqa: E402
+from nn_core.passes import PerRun  # noqa: E402
 from nn_core.seed_study import SEEDS  # noqa: E402
 
 EPOCHS = 300
@@ -55,6 +58,17 @@ def batched(exp):
 
 def seeds(exp):
     return exp.study(HIDDEN_ACTIVATIONS, EPOCHS, seeds=SEEDS)  # what the Activations page runs
+
+
+def seeds_per_group(exp):
+    """The same study with each activation applied group by group (passes.PerRun, before
+    nn_core.fused_activations): the reference for what the fused activations save."""
+    fused = activation_study.FusedPerRun
+    activation_study.FusedPerRun = PerRun
+    try:
+        return seeds(exp)
+    finally:
+        activation_study.FusedPerRun = fused
 
 
 def sequential(exp):
@@ -100,14 +114,17 @@ def main():
     print(f"\nthe page's study: 9 activations x {SEEDS} seeds = {9 * SEEDS} runs in one batch "
           f"(budget 3 s) vs one seed (9 runs) and vs one train() run")
     print(f"{'case':40s} {'study wall':>10s} {'cpu':>6s} {'1 seed cpu':>10s} "
-          f"{'train() cpu':>11s} {'study / train()':>15s}")
+          f"{'train() cpu':>11s} {'study / train()':>15s} {'per-group cpu':>13s} "
+          f"{'fused / per-group':>17s}")
     for n_points, batch in ((200, 10), (500, 10)):
         exp = setup(n_points, batch)
         fw, fc = timed(seeds, exp, args.runs)
         _, oc = timed(batched, exp, args.runs)
         _, tc = timed(single, exp, args.runs)
+        _, gc = timed(seeds_per_group, exp, args.runs)
         label = f"{n_points} points ({len(exp.X_train)} train), batch {batch}"
-        print(f"{label:40s} {fw:9.2f}s {fc:5.2f}s {oc:9.2f}s {tc:10.3f}s {fc / tc:14.1f}x")
+        print(f"{label:40s} {fw:9.2f}s {fc:5.2f}s {oc:9.2f}s {tc:10.3f}s {fc / tc:14.1f}x "
+              f"{gc:12.2f}s {fc / gc:17.2f}")
 
 
 def single(exp):

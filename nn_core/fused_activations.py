@@ -78,8 +78,17 @@ class FusedPerRun:
         if self.sloped is not None:
             self.slopes = np.concatenate([np.full(hi - lo, _SLOPES[n]) for n, (lo, hi)
                                           in bounds.items() if n in _SLOPES])[:, None, None]
+        if self.scaled is not None:
+            self.scaled_in_sloped = _within(self.sloped, self.scaled)
         self.sigmoid = _span(bounds, ("softplus", "sigmoid", "swish"))
         self.sigmoid_swish = _span(bounds, ("sigmoid", "swish"))
+        if self.sigmoid is not None and "softplus" in self.at:
+            self.softplus_in_sigmoid = _within(self.sigmoid, self.at["softplus"])
+        if self.sigmoid_swish is not None:
+            self.rest_in_sigmoid = _within(self.sigmoid, self.sigmoid_swish)
+            for name in ("sigmoid", "swish"):
+                if name in self.at:
+                    setattr(self, f"{name}_in_rest", _within(self.sigmoid_swish, self.at[name]))
 
     def fn(self, z):
         a = np.empty_like(z)
@@ -94,48 +103,54 @@ class FusedPerRun:
     def backward(self, z, a, grad_a):
         return grad_a * self.value_and_derivative(z)[1]
 
+    # Each family takes its slices of z, a and f' once: a view costs about what a ufunc call
+    # on a minibatch does.
     def _apply(self, z, a, d):
         at = self.at
         if self.sloped is not None:
+            s = self.sloped
+            zs = z[s]
+            dz = d[s] if d is not None else np.empty_like(zs)
             # f'(z) = 1 where z > 0, else the run's slope c (0, 0.01, 1): max([z > 0], c) is
             # exactly np.where(z > 0, 1.0, c).
-            dz = d[self.sloped] if d is not None else np.empty_like(z[self.sloped])
-            np.maximum(np.greater(z[self.sloped], 0.0), self.slopes, out=dz)
+            np.maximum(np.greater(zs, 0.0), self.slopes, out=dz)
             if "relu" in at:
                 np.maximum(z[at["relu"]], 0.0, out=a[at["relu"]])
             if self.scaled is not None:
-                np.multiply(z[self.scaled], dz[_within(self.sloped, self.scaled)],
-                            out=a[self.scaled])
+                np.multiply(z[self.scaled], dz[self.scaled_in_sloped], out=a[self.scaled])
         if "elu" in at:
-            self._elu(z, a, d)
+            s = at["elu"]
+            self._elu(z[s], a[s], None if d is None else d[s])
         if self.sigmoid is not None:
             self._sigmoid_family(z, a, d)
         if "tanh" in at:
             s = at["tanh"]
-            np.tanh(z[s], out=a[s])
+            at_ = a[s]
+            np.tanh(z[s], out=at_)
             if d is not None:
-                np.multiply(a[s], a[s], out=d[s])
-                np.subtract(1.0, d[s], out=d[s])
+                dt = d[s]
+                np.multiply(at_, at_, out=dt)
+                np.subtract(1.0, dt, out=dt)
         if "gelu" in at:
-            self._gelu(z, a, d)
+            s = at["gelu"]
+            self._gelu(z[s], a[s], None if d is None else d[s])
 
-    def _elu(self, z, a, d):
+    @staticmethod
+    def _elu(z, a, d):
         # ELU = z > 0 ? z : alpha (e^z - 1), ELU' = z > 0 ? 1 : alpha e^z, both of m = min(z, 0).
         # With alpha = 1 no choice is needed: e^m is exactly 1 where z > 0, and
         # max(z, e^m - 1) is z there and e^m - 1 elsewhere (e^z - 1 >= z).
-        s = self.at["elu"]
-        zs = z[s]
-        m = np.minimum(zs, 0.0)
+        m = np.minimum(z, 0.0)
         if ELU_ALPHA != 1.0:
-            positive = zs > 0
+            positive = z > 0
             if d is not None:
-                d[s] = np.where(positive, 1.0, ELU_ALPHA * np.exp(m))
-            a[s] = np.where(positive, zs, ELU_ALPHA * np.expm1(m))
+                d[...] = np.where(positive, 1.0, ELU_ALPHA * np.exp(m))
+            a[...] = np.where(positive, z, ELU_ALPHA * np.expm1(m))
             return
         if d is not None:
-            np.exp(m, out=d[s])
+            np.exp(m, out=d)
         np.expm1(m, out=m)
-        np.maximum(zs, m, out=a[s])
+        np.maximum(z, m, out=a)
 
     def _sigmoid_family(self, z, a, d):
         # activations.sigmoid: e = exp(-|z|), sigma = where(z >= 0, 1, e) / (1 + e); and
@@ -152,40 +167,46 @@ class FusedPerRun:
             np.negative(e, out=e)
             np.exp(e, out=e)
             top = np.where(zs >= 0, 1.0, e)
-            np.divide(top, np.add(e, 1.0), out=a[span])
-            if softplus is not None and d is not None:
-                e_softplus = e[_within(span, softplus)]
+            sig = a[span]
+            np.divide(top, np.add(e, 1.0), out=sig)
+            if d is not None:
+                if softplus is not None:
+                    e_softplus = e[self.softplus_in_sigmoid]
+                    np.copyto(d[softplus], sig[self.softplus_in_sigmoid])
+                if self.sigmoid_swish is not None:
+                    sig = sig[self.rest_in_sigmoid]
+                    d_sig = d[self.sigmoid_swish]
+                    np.subtract(1.0, sig, out=d_sig)  # 1 - sigma
+                    if "sigmoid" in at:
+                        s = self.sigmoid_in_rest
+                        np.multiply(sig[s], d_sig[s], out=d_sig[s])
+                    if "swish" in at:
+                        s = self.swish_in_rest
+                        sig_w, d_w = sig[s], d_sig[s]
+                        zsig = np.multiply(z[at["swish"]], sig_w)
+                        # sigma + a (1 - sigma), a = z sigma
+                        np.multiply(zsig, d_w, out=d_w)
+                        np.add(d_w, sig_w, out=d_w)
+                        np.copyto(sig_w, zsig)
+            elif "swish" in at:
+                s = at["swish"]
+                a_w = a[s]
+                np.multiply(z[s], a_w, out=a_w)
         if softplus is not None:
+            zp = z[softplus]
             if e_softplus is None:
-                e_softplus = np.abs(z[softplus])
+                e_softplus = np.abs(zp)
                 np.negative(e_softplus, out=e_softplus)
                 np.exp(e_softplus, out=e_softplus)
-            if d is not None:
-                np.copyto(d[softplus], a[softplus])
+            a_p = a[softplus]
             np.log1p(e_softplus, out=e_softplus)
-            np.maximum(z[softplus], 0.0, out=a[softplus])
-            np.add(a[softplus], e_softplus, out=a[softplus])
-        if d is not None and self.sigmoid_swish is not None:
-            np.subtract(1.0, a[self.sigmoid_swish], out=d[self.sigmoid_swish])  # 1 - sigma
-        if "sigmoid" in at and d is not None:
-            s = at["sigmoid"]
-            np.multiply(a[s], d[s], out=d[s])
-        if "swish" in at:
-            s = at["swish"]
-            if d is None:
-                np.multiply(z[s], a[s], out=a[s])
-                return
-            zsig = np.multiply(z[s], a[s])
-            # sigma + a (1 - sigma), a = z sigma
-            np.multiply(zsig, d[s], out=d[s])
-            np.add(d[s], a[s], out=d[s])
-            np.copyto(a[s], zsig)
+            np.maximum(zp, 0.0, out=a_p)
+            np.add(a_p, e_softplus, out=a_p)
 
-    def _gelu(self, z, a, d):
+    @staticmethod
+    def _gelu(z, a, d):
         # activations._gelu_both, with its temporaries reused.
-        s = self.at["gelu"]
-        zg = z[s]
-        zc = np.maximum(zg, -50.0)
+        zc = np.maximum(z, -50.0)
         np.minimum(zc, 50.0, out=zc)
         t = np.multiply(zc, _GELU_K)
         t *= zc
@@ -205,7 +226,7 @@ class FusedPerRun:
             t *= zc
             t += 1.0
             v *= t
-            np.multiply(one_t, 0.5, out=d[s])
-            d[s] += v
-        np.multiply(zg, 0.5, out=a[s])
-        a[s] *= one_t
+            np.multiply(one_t, 0.5, out=d)
+            d += v
+        np.multiply(z, 0.5, out=a)
+        a *= one_t

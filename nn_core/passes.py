@@ -188,7 +188,12 @@ def backward(weights, fns, trace, y, loss, use_bias=True, with_loss=True, out=No
             W = weights[l]
             if mistakes is not None and mistakes.update_first_lr is not None:
                 W = W - mistakes.update_first_lr * grad_w[l]  # the mistake: W already updated
-            grad_a = mm(delta, W.T if W.ndim == 2 else W.swapaxes(-1, -2))
+            if stacked and W.shape[-1] == 1:
+                # One unit above (a stack's output layer): (n, 1) x (1, m) is an outer
+                # product, one rounding per element as in BLAS, at half matmul's cost.
+                grad_a = delta * W.swapaxes(-1, -2)
+            else:
+                grad_a = mm(delta, W.T if W.ndim == 2 else W.swapaxes(-1, -2))
             if mistakes is None:
                 delta = (fns[l - 1].backward(zs[l - 1], acts[l], grad_a) if ds is None
                          else grad_a * ds[l - 1])
