@@ -15,7 +15,7 @@ from viz.colors import NEGATIVE as ORANGE
 from viz.colors import POSITIVE as BLUE
 from viz.colors import output_codes
 from viz.replay import replay_figure
-from viz.replay_frames import unb64
+from viz.replay_frames import b64, b64_rows, b64_slices, unb64
 from viz.training import comparison_figure, grad_norm_figure
 
 
@@ -282,3 +282,19 @@ def test_log_axis_labels_are_the_values_a_reader_sees():
     one = log_axis([0.25])
     assert one["range"][0] < np.log10(0.25) - 0.99 and one["range"][1] > np.log10(0.25)
     assert log_axis([float("nan"), 0.0]) == {"type": "log", "exponentformat": "power"}
+
+
+@pytest.mark.parametrize("dtype, width", [("f4", 12), ("f4", 7), ("u1", 9), ("u1", 10), ("f8", 5)])
+def test_slices_encoded_together_are_each_slice_encoded_alone(dtype, width):
+    # Aligned slices come out of one encoding of the whole array, the others one by one;
+    # either way each is exactly b64 of that slice and decodes to its values.
+    a = (np.random.default_rng(1).random((4, width)) * 200).astype(dtype)
+    starts = np.array([[0, 3], [3, 3], [0, 6], [6, 9]]) % (width + 1)
+    stops = np.minimum(starts + np.array([[3, 3], [0, 6], [6, 3], [3, 3]]), width)
+    got = b64_slices(a, starts, stops)
+    for k in range(len(a)):
+        for j in range(2):
+            part = a[k, starts[k, j]:stops[k, j]]
+            assert got[k][j] == b64(part)
+            np.testing.assert_array_equal(unb64(got[k][j]), part)
+    assert b64_rows(a) == [b64(row) for row in a]

@@ -120,10 +120,10 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         if has_plane:
             # The output is a grid of square markers, not a heatmap: frames then animate
             # without a full redraw, which would blank the plane between frames (flicker).
-            colour = b64(frames.colours[k])
+            colour = frames.colour_specs[k]
             if full:
                 traces.append(dict(type="scatter", mode="markers", x=cell_x, y=cell_y,
-                                   marker=dict(symbol="square", size=cell_px, color=colour,
+                                   marker=dict(symbol="square", size=cell_px, color=dict(colour),
                                                colorscale=scale, cmin=0, cmax=zmax,
                                                line=dict(width=0)),
                                    hoverinfo="skip", showlegend=False, xaxis="x2", yaxis="y2"))

@@ -10,6 +10,7 @@ spec (`b64`), which is what travels to the browser anyway.
 from __future__ import annotations
 
 import base64
+import binascii
 
 import numpy as np
 
@@ -29,13 +30,38 @@ def b64(a) -> dict:
     Handing the encoded form skips that and is exactly what travels to the browser anyway.
     """
     a = np.ascontiguousarray(a)
-    spec = {"dtype": _DTYPES[a.dtype.str[1:]], "bdata": base64.b64encode(a).decode()}
+    spec = {"dtype": _DTYPES[a.dtype], "bdata": binascii.b2a_base64(a, newline=False).decode()}
     if a.ndim == 2:
         spec["shape"] = f"{a.shape[0]}, {a.shape[1]}"
     # plotly.js caches the decoded array on the spec as _inputArray, and an animation frame
     # is merged INTO the trace's spec: without this null the old cache would be drawn.
     spec["_inputArray"] = None
     return spec
+
+
+def b64_rows(a) -> list:
+    """Return [b64(row) for row in a] of a 2-D array (see b64_slices)."""
+    n, width = a.shape
+    return [row[0] for row in b64_slices(a, [[0]] * n, [[width]] * n)]
+
+
+def b64_slices(a, starts, stops) -> list:
+    """Return [[b64(a[k, i:j]) for i, j in zip(starts[k], stops[k])] for each row k].
+
+    Where every slice starts and ends on a 3-byte boundary (the frames' edge groups: 3 float32
+    per edge; rows of 3, 6, 9... bytes), a whole number of base64 groups, the array is encoded
+    once and each slice's text is a slice of that text.
+    """
+    a = np.ascontiguousarray(a)
+    code, item, width = _DTYPES[a.dtype], a.dtype.itemsize, a.shape[1]
+    base = np.arange(len(a))[:, None] * width
+    bounds = [((base + np.asarray(v, int)) * item).tolist() for v in (starts, stops)]
+    if any(o % 3 for side in bounds for row in side for o in row):
+        return [[b64(row[i:j]) for i, j in zip(r0, r1)]
+                for row, r0, r1 in zip(a, np.asarray(starts).tolist(), np.asarray(stops).tolist())]
+    text = binascii.b2a_base64(a, newline=False).decode()
+    return [[{"dtype": code, "bdata": text[i // 3 * 4:j // 3 * 4], "_inputArray": None}
+             for i, j in zip(r0, r1)] for r0, r1 in zip(*bounds)]
 
 
 def unb64(spec) -> np.ndarray:
@@ -46,7 +72,8 @@ def unb64(spec) -> np.ndarray:
     return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
 
 
-_DTYPES = {"f4": "f4", "f8": "f8", "u1": "u1", "i4": "i4"}  # NumPy's dtype.str, less the byte order
+# Plotly's dtype codes, by dtype object (a dtype's .str costs more than encoding a short array)
+_DTYPES = {np.dtype(code): code for code in ("f4", "f8", "u1", "i4")}
 
 
 class Frames:
@@ -86,28 +113,35 @@ class Frames:
             with np.errstate(all="ignore"):  # huge weights overflow float32: NaN handled
                 out = _predict_all(net, snaps, grid_inputs)
             self.colours = output_codes(out.reshape(-1, out.shape[-1]), lo, hi).reshape(r, -1)
+        # Every frame's arrays encoded up front, a pass per quantity (see b64_slices).
+        self.x_specs = b64_slices(self.x, self.cuts[:, :-1], self.cuts[:, 1:])
+        self.y_specs = b64_slices(self.y, self.cuts[:, :-1], self.cuts[:, 1:])
+        self.ring_specs = b64_rows((self.ring_sign + 1).astype(np.uint8))
+        self.width_specs = b64_rows(self.ring_width.astype(np.float32))
+        # float64: a bias heading for divergence exceeds float32
+        self.bias_specs = b64_rows(np.nan_to_num(b))
+        self.colour_specs = None if self.colours is None else b64_rows(self.colours)
 
     def edge_traces(self, k, full=True):
         """Frame k's edge traces, one per sign and width; partial ones carry only x, y."""
         traces = []
-        for a, b, (_, _, colour, lw, name) in zip(self.cuts[k, :-1], self.cuts[k, 1:],
-                                                  EDGE_GROUPS):
-            trace = dict(type="scatter", x=b64(self.x[k, a:b]), y=b64(self.y[k, a:b]))
-            if full:
-                trace.update(mode="lines", line=dict(color=colour, width=lw),
-                             hoverinfo="skip", showlegend=False, name=name, xaxis="x",
-                             yaxis="y")
-            traces.append(trace)
+        for x, y, (_, _, colour, lw, name) in zip(self.x_specs[k], self.y_specs[k], EDGE_GROUPS):
+            if full:  # its own copies: the first frame's specs are also frame 0's
+                traces.append(dict(type="scatter", x=dict(x), y=dict(y), mode="lines",
+                                   line=dict(color=colour, width=lw), hoverinfo="skip",
+                                   showlegend=False, name=name, xaxis="x", yaxis="y"))
+            else:
+                traces.append(dict(type="scatter", x=x, y=y))
         return traces
 
     def node_trace(self, k, sizes, node_px, names, full=True):
         """Frame k's nodes, white, each ringed by its bias; partial: the rings and biases."""
-        b = self.biases[k]
-        ring = dict(color=b64((self.ring_sign[k] + 1).astype(np.uint8)),
-                    width=b64(self.ring_width[k].astype(np.float32)))
-        customdata = b64(np.nan_to_num(b))  # float64: a bias heading for divergence exceeds f4
+        ring = dict(color=self.ring_specs[k], width=self.width_specs[k])
+        customdata = self.bias_specs[k]
         if not full:
             return dict(type="scatter", marker=dict(line=ring), customdata=customdata)
+        b = self.biases[k]
+        ring, customdata = {n: dict(v) for n, v in ring.items()}, dict(customdata)
         x, y = (np.concatenate(v).astype(np.float32) for v in zip(*node_positions(sizes)))
         flat = [n for layer in names for n in layer]
         hover = [f"<b>{n}</b> (input)<extra></extra>" if i < sizes[0] else
