@@ -74,11 +74,12 @@ def test_feedforward_and_backprop_show_the_pinned_numbers(preset):
     for tab in [t.label for t in at.tabs]:
         open_tab(at, "bp.tab", tab)
         assert not at.exception
-        tables.update({d.key if hasattr(d, "key") else str(i): d.value
-                       for i, d in enumerate(at.dataframe)})
+        # Each table under its tab and place: most have no key (None), and one shared key
+        # would keep only the last table drawn.
+        tables.update({f"{tab}/{i}": d.value for i, d in enumerate(at.dataframe)})
         bp["metrics"] += _metrics(at)
         bp["code"] += _codes(at)
-    bp["tables"] = [_table(t) for t in tables.values()]
+    bp["tables"] = {name: _table(t) for name, t in tables.items()}
     _check(f"{preset}/feedforward", ff)
     _check(f"{preset}/backprop", bp)
 

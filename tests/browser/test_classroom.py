@@ -76,9 +76,19 @@ def downloaded_data(page) -> bytes:
     return open(info.value.path(), "rb").read()
 
 
-def visit(page, title):
+def visit(page, title, reloads=False):
+    """Switch page in the sidebar; `reloads`: this click is expected to reload the whole page
+    (the first one on a replica the browser failed over to, classroom/replica.py)."""
     open_sidebar(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    entry = page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True)
+    if reloads:
+        # The reload comes a server round trip after the click: wait for the new document's
+        # load event before reading the page (a read in flight during the reload fails with
+        # "Execution context was destroyed"; one before it would read the old page).
+        with page.expect_event("load", timeout=60_000):
+            entry.click()
+    else:
+        entry.click()
     wait_for_app_idle(page, timeout_ms=60_000)
     assert_no_exception(page)
 
@@ -171,7 +181,7 @@ def test_each_student_keeps_their_replica_and_survives_a_dead_one(browser, class
         expect(a.locator('[data-testid="stApp"]')).to_have_attribute(
             "data-test-connection-state", "CONNECTED", timeout=60_000)
         a.evaluate("window.before_failover = true")
-        visit(a, "Feedforward")
+        visit(a, "Feedforward", reloads=True)
         expect(a.locator('[data-testid="stApp"]')).to_have_attribute(
             "data-test-connection-state", "CONNECTED", timeout=60_000)
         wait_for_app_idle(a, timeout_ms=60_000)

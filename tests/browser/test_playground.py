@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.browser.helpers import (
     assert_no_exception,
     open_page,
@@ -229,16 +231,17 @@ def test_small_screens_and_1024_while_playing(app_url, page):
 
 def test_a_teachers_link_hides_and_locks_the_top_bar_and_data_controls(app_url, page):
     _open(page, app_url + "/?hide=lr,preset&lock=batch,data")
-    assert page.locator(".st-key-pg_lr").count() == 1
-    assert not page.locator(".st-key-pg_lr").is_visible()  # hidden
-    assert page.locator(".st-key-pg_act").is_visible()  # not named: untouched
+    expect(page.locator(".st-key-pg_lr")).to_have_count(1)
+    expect(page.locator(".st-key-pg_lr")).to_be_hidden()  # drawn, and hidden
+    expect(page.locator(".st-key-pg_act")).to_be_visible()  # not named: untouched
     for key in ("pg_batch", "pg_sets", "pg_task"):  # locked: shown, greyed, not clickable
         box = page.locator(f".st-key-{key}").first
-        assert box.is_visible(), key
-        assert box.evaluate("(e) => getComputedStyle(e).pointerEvents") == "none", key
+        expect(box).to_be_visible()
+        expect(box).to_have_css("pointer-events", "none")
     page.get_by_role("button", name=re.compile("Presets, pages")).click()
+    # The menu's body is drawn after the click: wait for it before asking what it lacks.
+    expect(page.get_by_role("link", name=re.compile("Feedforward: one sample"))).to_be_visible()
     assert page.locator(".st-key-preset_spiral").count() == 0  # presets hidden
     assert not page.get_by_text("Start from a preset").count()
-    assert page.get_by_role("link", name=re.compile("Feedforward: one sample")).is_visible()
     screenshot(page, "playground_1400x900_teacher_link", full_page=False)
     assert_no_exception(page)
