@@ -25,7 +25,8 @@ from .activations import get_activation
 from .fused_activations import FusedPerRun, family_order
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer, regularization_gradient
-from .training import History, Snapshot, _Accuracy, is_classification
+from .recording import Accuracy
+from .training import History, Snapshot, is_classification, minibatches
 
 
 @dataclass
@@ -200,19 +201,13 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     # Each epoch's measurements of every run, one row per epoch (handed to the Histories at
     # the end); a run that diverged keeps its rows up to the epoch before.
     rows = _Rows(epochs, R, len(sizes) - 1, classify, has_test)
-    train_accuracy = _Accuracy(y) if classify else None
-    test_accuracy = _Accuracy(y_test) if classify and has_test else None
+    train_accuracy = Accuracy(y) if classify else None
+    test_accuracy = Accuracy(y_test) if classify and has_test else None
     recorded = np.zeros(R, dtype=int)
 
     with np.errstate(all="ignore"):  # divergence is detected and reported per run below
         for epoch in range(1, epochs + 1):
-            if batch < n:  # shuffled once per epoch, as train() does: each minibatch is a view
-                order = rng.permutation(n)
-                X_epoch, y_epoch = X[order], y[order]
-            else:
-                X_epoch, y_epoch = X, y
-            for lo in range(0, n, batch):
-                xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
+            for xb, yb in minibatches(X, y, batch, rng):  # the batches train() would see
                 trace = passes.forward(stack.weights, stack.biases, fns, xb, derivatives=True)
                 if flat:
                     passes.backward(stack.weights, fns, trace, yb, loss, net.use_bias, False,

@@ -157,12 +157,15 @@ def verdict(measured, loss_label="final test loss") -> str:
             f"{loss_label} ranges over {seeds} seeds overlap {best[0]}'s, the lowest median)")
     worse = [n for g in groups[1:] for n in g]
     word = "measurably worse" if seeds > 1 else "worse in this one run"
-    text += f"; {word}: {_join(worse)}" if worse else ""
     if worse:
         w = by[groups[-1][-1]]
-        text += f" (worst {w.name}: {_loss_text(w)})"
+        med, lo, hi = spread(w.final_loss)
+        text += (f"; {word}: {_join(worse)}"
+                 + (f"; the worst was {w.name}" if len(worse) > 1 else "")
+                 + f", with a {'median ' if seeds > 1 else ''}{loss_label} of {_num(med)}"
+                 + ("" if _num(lo) == _num(hi) else f" (range {_num(lo)}–{_num(hi)})"))
     if seeds == 1 and len(ranked) > 1:
-        text += " With one start only, other initial weights may order them differently"
+        text += ". With one start only, other initial weights may order them differently"
     return text + "."
 
 

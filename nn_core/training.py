@@ -19,8 +19,6 @@ from .network import Gradients, Network, as_batch, as_targets
 from .optimizers import SGD, Adam, Momentum, Optimizer, make_optimizer, regularization_gradient
 from .recording import BLOCK_EPOCHS, Accuracy, EpochBlock, ParamRecord
 
-_Accuracy = Accuracy  # the activation study's name for it
-
 
 def is_classification(y) -> bool:
     """Return whether targets look like class labels: every value 0 or 1."""
@@ -187,13 +185,7 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                 else:
                     _step(net, optimizer, full, reg, reg_rate)
             else:
-                if batch < n:  # shuffled once per epoch: each minibatch is then a view
-                    order = rng.permutation(n)
-                    X_epoch, y_epoch = X[order], y[order]
-                else:
-                    X_epoch, y_epoch = X, y
-                for lo in range(0, n, batch):
-                    xb, yb = X_epoch[lo:lo + batch], y_epoch[lo:lo + batch]
+                for xb, yb in minibatches(X, y, batch, rng):
                     if hot is not None:
                         hot.gradients(xb, yb)
                         flat.step()
@@ -232,6 +224,21 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                 history.stop_reason = f"Stopped at epoch {epoch}."
                 break
     return history
+
+
+def minibatches(X, y, batch: int, rng):
+    """Yield one epoch's minibatches of `batch` rows (the last may be shorter).
+
+    With batch < len(X) the set is shuffled once per epoch by `rng` (so each minibatch is a
+    view of one shuffled copy, and every trainer that shares a seed sees the same batches in
+    the same order); otherwise the one batch is the whole set, unshuffled.
+    """
+    n = X.shape[0]
+    if batch < n:
+        order = rng.permutation(n)
+        X, y = X[order], y[order]
+    for lo in range(0, n, batch):
+        yield X[lo:lo + batch], y[lo:lo + batch]
 
 
 def _step(net, optimizer, grads, reg, reg_rate):

@@ -71,7 +71,8 @@ def test_a_clear_winner_is_named_with_its_numbers():
           m("sigmoid", [0.25, 0.25, 0.25])]
     text = verdict(ms)
     assert text.startswith("Best here: **relu** (final test loss 0.011, range 0.01–0.012, median of 3 seeds)")
-    assert "measurably worse: tanh and sigmoid (worst sigmoid: 0.25)" in text
+    assert ("measurably worse: tanh and sigmoid; the worst was sigmoid, with a median final "
+            "test loss of 0.25.") in text
 
 
 def test_a_diverged_run_is_reported_and_not_ranked():
@@ -174,3 +175,17 @@ def test_one_seed_claims_no_more_than_one_run():
     text = verdict([m("sigmoid", [0.03]), m("tanh", [0.04])])
     assert "worse in this one run: tanh" in text and "measurably" not in text
     assert "other initial weights may order them differently" in text
+
+
+def test_the_worst_is_named_with_its_median_and_range_in_words():
+    ms = [m("tanh", [0.010, 0.011, 0.012, 0.011, 0.010]),
+          m("sigmoid", [0.3] * 5), m("relu", [0.0009, 0.9, 1.0, 1.0, 1.0])]
+    text = verdict(ms)
+    # the middle three of five seeds: 0.9-1, median 1 (not "relu: 1, range ...")
+    assert text.endswith("; the worst was relu, with a median final test loss of 1 "
+                         "(range 0.9–1).")
+    one_seed = verdict([m("tanh", [0.01]), m("sigmoid", [0.3]), m("relu", [0.5])])
+    assert "the worst was relu, with a final test loss of 0.5. With one start only" in one_seed
+    # one worse activation is not named twice
+    two = verdict([m("tanh", [0.01] * 3), m("sigmoid", [0.3] * 3)])
+    assert two.endswith("; measurably worse: sigmoid, with a median final test loss of 0.3.")
