@@ -166,12 +166,14 @@ class Experiment:
             self._optimizer = (key, self.make_optimizer())
         return self._optimizer[1]
 
-    def continue_training(self, epochs: int, on_epoch=None) -> History:
-        """Train `net` in place for `epochs` more epochs, continuing `history`; return it."""
+    def continue_training(self, epochs: int, on_epoch=None, on_progress=None) -> History:
+        """Train `net` in place for `epochs` more epochs, continuing `history`; return it
+        (on_epoch and on_progress: see nn_core.training.train)."""
         if self.history is None:
             self.history = History(loss_name=self.loss)  # stored first: a stop keeps it
         train(self.net, self.X_train, self.y_train, epochs=epochs, optimizer=self.optimizer(),
-              history=self.history, on_epoch=on_epoch, **self.train_kwargs())
+              history=self.history, on_epoch=on_epoch, on_progress=on_progress,
+              **self.train_kwargs())
         thin_snapshots(self.history, MAX_SNAPSHOTS)
         return self.history
 

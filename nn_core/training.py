@@ -117,12 +117,17 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
           optimizer: Optimizer | str | None = None, lr: float = 0.1, batch_size: int | None = None,
           X_test=None, y_test=None, seed: int = 0, record_every: int = 1,
           regularization: str | None = None, reg_rate: float = 0.0,
-          history: History | None = None, on_epoch=None, should_stop=None) -> History:
+          history: History | None = None, on_epoch=None, should_stop=None,
+          on_progress=None) -> History:
     """Train `net` in place and return the History (pass `history` back in to continue it).
 
     Each epoch shuffles the training rows (seeded), steps once per minibatch, then measures the
     train and test loss, accuracy and full-batch gradient norms at the epoch's final weights.
     A NaN or infinite loss stops training, restores the last finite weights and says why.
+
+    on_epoch(epoch, history) is called after every epoch (it may change the parameters);
+    on_progress(epoch, history) only after each block of epochs is recorded (a progress bar's
+    pace, and it must leave the network alone), so it keeps the recording in blocks.
     """
     X = as_batch(X, net.layer_sizes[0])
     y = as_targets(y, X.shape[0], net.layer_sizes[-1])
@@ -205,9 +210,11 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
                                *((test.pre_activations[-1], test.output) if has_test else ()))
             # The losses are measured at the flush; a NaN output means a NaN loss: flush now
             # (it finds the epoch where training diverged).
-            if ((filled or epoch == last or not math.isfinite(output.item(0)))
-                    and block.flush(history, *accuracies, snapshot_at, optimizer.lr)):
-                break
+            if filled or epoch == last or not math.isfinite(output.item(0)):
+                if block.flush(history, *accuracies, snapshot_at, optimizer.lr):
+                    break
+                if on_progress is not None:
+                    on_progress(epoch, history)
             if should_stop is not None and epoch < last and should_stop():
                 stop[0] = epoch
                 if history.snapshots[-1].epoch != epoch:

@@ -115,8 +115,10 @@ if action in ("train", "continue") and not live:
     bar = progress_slot.progress(0.0, text=f"Training {n} epochs…")
     shown = [0.0]
 
-    def on_epoch(epoch, h):
+    def on_progress(epoch, h):
         # Each progress message is also where Streamlit can stop this run for a Stop click.
+        # Called per recorded block of epochs, not per epoch: a per-epoch callback would make
+        # train() record epoch by epoch (~20% more CPU per Train).
         now = time.perf_counter()
         if now - shown[0] > 0.1 or epoch == start + n:
             shown[0] = now
@@ -124,7 +126,7 @@ if action in ("train", "continue") and not live:
                          text=f"Epoch {epoch} of {start + n} · train loss {h.loss_list[-1]:.4g}")
 
     if n:
-        exp.continue_training(n, on_epoch)
+        exp.continue_training(n, on_progress=on_progress)
         if key and exp.history.stop_reason is None:  # finished, not stopped: share it
             cached.trainings().put(key, exp.result())
     progress_slot.empty()

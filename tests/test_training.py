@@ -218,3 +218,22 @@ def test_recording_in_blocks_equals_recording_each_epoch(lr):
     assert a.snapshots == b.snapshots
     for p, q in zip(net_a.weights + net_a.biases, net_b.weights + net_b.biases):
         np.testing.assert_array_equal(p, q)
+
+
+def test_on_progress_reports_each_recorded_block_and_changes_nothing():
+    """The Training page's progress bar: called once per block of recorded epochs (not per
+    epoch), ending at the last epoch, each time with the history recorded up to its epoch;
+    the history and weights are those of a run without it."""
+    def run(on_progress):
+        net = Network([2, 6, 1], ["tanh", "sigmoid"], seed=2)
+        h = train(net, X, Y, epochs=150, loss="mse", lr=0.3, batch_size=8,
+                  on_progress=on_progress)
+        return h, net
+
+    calls = []
+    (a, net_a), (b, net_b) = run(None), run(lambda epoch, h: calls.append((epoch, h.last_epoch)))
+    assert [epoch for epoch, _ in calls] == [64, 128, 150]
+    assert all(epoch == recorded for epoch, recorded in calls)
+    assert a.loss_list == b.loss_list and a.snapshots == b.snapshots
+    for p, q in zip(net_a.weights + net_a.biases, net_b.weights + net_b.biases):
+        np.testing.assert_array_equal(p, q)

@@ -276,6 +276,12 @@ def test_log_axis_labels_are_the_values_a_reader_sees():
         assert axis["type"] == "log" and len(axis["tickvals"]) >= 3
         assert [float(t) for t in axis["ticktext"]] == axis["tickvals"]
         assert all(lo <= t <= hi for t in axis["tickvals"])
+    # a range where every digit would be a label: the crowded ones (0.08 and 0.09 next to
+    # 0.07 and 0.1) are left out, the round ones kept
+    axis = log_axis([0.065, 0.3])
+    assert axis["tickvals"] == [0.07, 0.1, 0.2, 0.3]
+    gaps = np.diff(np.log10(axis["tickvals"]))
+    assert gaps.min() >= (np.log10(0.3) - np.log10(0.065)) / 7
     # two decades or more: powers of ten
     assert log_axis([1e-4, 0.5])["dtick"] == 1
     # epoch 0: one value, a decade of room below it for the training to come

@@ -33,6 +33,8 @@ def log_axis(values, **extra) -> dict:
         ticks = [float(f"{m}e{k}") for k in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
                  for m in digits if lo - 1e-9 <= np.log10(m) + k <= hi + 1e-9]
         if len(ticks) >= 3:
+            if len(digits) > 3:
+                ticks = _spaced(ticks, (hi - lo) / 7)
             break
     else:  # well inside one decade: evenly spaced round values, as a linear axis has
         a, b = 10.0 ** lo, 10.0 ** hi
@@ -44,6 +46,22 @@ def log_axis(values, **extra) -> dict:
     axis.update(tickmode="array", tickvals=ticks, ticktext=[
         np.format_float_positional(t, precision=12, trim="-") for t in ticks])
     return axis
+
+
+def _spaced(ticks, gap):
+    """Return the ticks whose labels do not crowd: at least `gap` decades apart, the round
+    ones kept first (1, then 2 and 5, then the other digits), or all of them if fewer than
+    three would be left (on a log axis 0.07, 0.08, 0.09, 0.1 sit close together)."""
+    order = (1, 2, 5, 3, 4, 6, 7, 8, 9)
+
+    def roundness(t):
+        return order.index(int(f"{t:e}"[0]))
+
+    kept = []
+    for t in sorted(ticks, key=roundness):
+        if all(abs(np.log10(t) - np.log10(k)) >= gap for k in kept):
+            kept.append(t)
+    return sorted(kept) if len(kept) >= 3 else ticks
 
 
 def grad_norm_figure(history, height=300) -> go.Figure:
