@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import Server  # noqa: E402
+from bench.servers import Server  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.browser.helpers import wait_for_app_idle  # noqa: E402
 

@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import STEP_KEYS, TRAIN_KEY, Server, export_commit  # noqa: E402
+from bench.load import STEP_KEYS, TRAIN_KEY  # noqa: E402
+from bench.servers import Server, export_commit  # noqa: E402
 from bench.st_client import StreamlitSession  # noqa: E402
 
 
