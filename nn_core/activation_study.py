@@ -26,7 +26,7 @@ from .fused_activations import FusedPerRun, family_order
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer, regularization_gradient
 from .recording import Accuracy
-from .training import History, Snapshot, is_classification, minibatches
+from .training import History, Snapshot, flat_views, is_classification, minibatches
 
 
 @dataclass
@@ -75,19 +75,11 @@ class _Stack:
             params = weights + biases
             self.values = np.concatenate([p.ravel() for p in params])
             self.grad = np.zeros_like(self.values)
-            views = self.split(self.values, params)
+            views = flat_views(self.values, params)
             k = len(weights)
             self.weights, self.biases = views[:k], views[k:]
-            grads = self.split(self.grad, params)
+            grads = flat_views(self.grad, params)
             self.grads = grads[:k], grads[k:]
-
-    @staticmethod
-    def split(buffer, like):
-        views, start = [], 0
-        for p in like:
-            views.append(buffer[start:start + p.size].reshape(p.shape))
-            start += p.size
-        return views
 
 
 class _Rows:
@@ -178,7 +170,7 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
         opt.lr = rates[0]
     if flat:
         state = opt._flat_state(stack.weights + stack.biases,
-                                lambda buffer: _Stack.split(buffer, stack.weights + stack.biases))
+                                lambda buffer: flat_views(buffer, stack.weights + stack.biases))
         values, grad = [stack.values], [stack.grad]
     n = X.shape[0]
     batch = n if not batch_size or batch_size >= n else int(batch_size)

@@ -40,6 +40,16 @@ def _snapshot(net, epoch) -> Snapshot:
     return Snapshot(epoch, weights, biases)
 
 
+def flat_views(buffer, like) -> list:
+    """Return views of the 1-D `buffer`, one per array of `like`, in their shapes and order
+    (parameters, gradients or optimizer state kept as one buffer, stepped in a few calls)."""
+    views, start = [], 0
+    for p in like:
+        views.append(buffer[start:start + p.size].reshape(p.shape))
+        start += p.size
+    return views
+
+
 class _FlatParams:
     """The net's parameters (and the optimizer's state) as views of one buffer while train()
     runs, so that an optimizer step is a few NumPy calls rather than a few per array (a fifth
@@ -75,11 +85,7 @@ class _FlatParams:
             and p.flags.c_contiguous and p.flags.writeable for p in params)
 
     def _views(self, buffer):
-        views, start = [], 0
-        for p in self.originals:
-            views.append(buffer[start:start + p.size].reshape(p.shape))
-            start += p.size
-        return views
+        return flat_views(buffer, self.originals)
 
     def _slots(self):
         k = len(self.lists[0])
