@@ -191,7 +191,8 @@ with tab_which:
     ss.setdefault("act.lr", c.lr if c.lr in LEARNING_RATES else 0.03)
 
     with st.container(border=True):
-        a, b, d = st.columns(3)
+        # The dataset box is widest: "Tutorial XOR (4 rows)" must fit it at 1024 px.
+        a, b, d = st.columns([4, 4, 3])
         a.selectbox("Dataset", datasets, key="act.dataset",
                     format_func=lambda k: DATASET_LABELS.get(k, k))  # named as in the sidebar
         b.text_input("Hidden layers (widths, comma-separated)", key="act.hidden",
