@@ -49,23 +49,31 @@ def train_queued(queue, n, key, bar):
     """Train through the queue: wait (the bar says where this student is), then take the
     trained copy over. The experiment is untouched until then: a failure, a timeout or a
     Stop leave it as it was."""
-    req = queue.submit(exp, n, key, cached.trainings())
+    req = ss["train.request"] = queue.submit(exp, n, key, cached.trainings())
     try:
         trained = queue.wait(req, lambda text, f: bar.progress(f, text=text))
     except train_queue.TrainingFailed as err:
         st.error(str(err), icon=":material/error:")
         return
+    except train_queue.Withdrawn:
+        return
     finally:
-        ss["train.queued_state"] = req.state  # what a Stop click's callback reports
+        if ss.get("train.request") is req:
+            del ss["train.request"]
     exp.take_over(trained)
 
 
 def on_stop_queued():
-    state = ss.pop("train.queued_state", None)
-    if state == "cancelled":
+    # Streamlit runs this while the stopped run may still be waiting in its thread: the
+    # request is withdrawn here, and that run takes nothing over.
+    req = ss.pop("train.request", None)
+    if req is None:
+        return
+    train_queue.shared().cancel(req)
+    if req.state == "cancelled":
         ss["train.message"] = ("Stopped: your training was still waiting for the server and "
                                "was withdrawn. Nothing changed; press Train to queue it again.")
-    elif state == "abandoned":
+    else:  # it trains (or has just trained) in a batch with other students' trainings
         ss["train.message"] = (
             "Stopped waiting: your training was already running on the server, together with "
             "other students' (they cannot be stopped one by one). Nothing changed here; "

@@ -15,7 +15,7 @@ import pytest
 
 from nn_core.config import ExperimentConfig
 from nn_core.experiment import Experiment
-from ui.train_queue import Request, TrainingFailed, TrainQueue, progress_text
+from ui.train_queue import Request, TrainingFailed, TrainQueue, Withdrawn, progress_text
 
 EPOCHS = 12
 
@@ -152,19 +152,22 @@ def test_a_cancelled_queued_request_is_not_trained():
         assert inline
         with q.lane_if_idle() as second:
             assert not second  # the next one queues
-        stopped, timed_out, kept = (q.submit(make(seed), EPOCHS) for seed in (1, 2, 3))
+        stopped, timed_out, called_off, kept = (q.submit(make(s), EPOCHS) for s in (1, 2, 3, 4))
         assert progress_text(kept, q.ahead(kept))[0] == \
-            "Waiting for the server: 3 trainings ahead of yours"
+            "Waiting for the server: 4 trainings ahead of yours"
         with pytest.raises(Stop):
-            q.wait(stopped, stop)  # the student pressed Stop: withdrawn
+            q.wait(stopped, stop)  # Streamlit stopped the waiting run: withdrawn
         with pytest.raises(TrainingFailed, match="too busy"):
             q.wait(timed_out, lambda *a: None, limit=0)  # gave up: withdrawn
-        assert stopped.state == timed_out.state == "cancelled"
+        q.cancel(called_off)  # the Stop button's callback, from the session's next run ...
+        with pytest.raises(Withdrawn):
+            q.wait(called_off, never)  # ... and the waiting run takes nothing over
+        assert stopped.state == timed_out.state == called_off.state == "cancelled"
         assert q.ahead(kept) == 1  # only the inline training is ahead now
     trained = q.wait(kept, lambda *a: None)
-    assert t.calls == [[3]]
-    assert stopped.exp.history is None and timed_out.exp.history is None
-    assert_same_training(trained, solo(make(3)))
+    assert t.calls == [[4]]
+    assert all(r.exp.history is None for r in (stopped, timed_out, called_off))
+    assert_same_training(trained, solo(make(4)))
 
 
 def test_a_failure_reaches_its_session_and_the_worker_keeps_serving():

@@ -43,6 +43,10 @@ class TrainingFailed(Exception):
     """A queued training did not give a result: the message says why, for the student."""
 
 
+class Withdrawn(Exception):
+    """The session stopped waiting for this request (Stop): no result is taken over."""
+
+
 class Request:
     """One session's Train: a copy of its experiment to train `epochs` epochs from the initial
     weights. `state` goes pending -> running -> done | failed, or cancelled (withdrawn before it
@@ -122,11 +126,12 @@ class TrainQueue:
                 req.state = "abandoned"
 
     def wait(self, req: Request, show, limit: float = WAIT_LIMIT):
-        """Wait for `req`, calling show(text, fraction) every POLL seconds (where Streamlit
-        stops this run for a Stop click); return the trained copy of the experiment.
+        """Wait for `req`, calling show(text, fraction) every POLL seconds and once more at the
+        end (where Streamlit stops this run for a click elsewhere); return the trained copy.
 
         Raises TrainingFailed (a message for the student) on an error or after `limit`
-        seconds; if the wait ends any other way (Stop), `req` is cancelled.
+        seconds, Withdrawn if `req` was cancelled meanwhile (a Stop click's callback); if the
+        wait ends any other way (Streamlit stopping the run), `req` is cancelled.
         """
         deadline = time.monotonic() + limit
         finished = False
@@ -137,6 +142,8 @@ class TrainQueue:
                         f"The server is too busy: your training did not finish within "
                         f"{limit:.0f} s. Press Train to try again.")
                 show(*progress_text(req, self.ahead(req)))
+            if req.state == "done":
+                show(*progress_text(req, 0))  # a run stopped meanwhile stops here, not later
             finished = True
         finally:
             if not finished:
@@ -144,6 +151,8 @@ class TrainQueue:
         if req.state == "failed":
             raise TrainingFailed(f"The training failed on the server: {req.error}. "
                                  f"Your network is as it was; press Train to try again.")
+        if req.state != "done":
+            raise Withdrawn(req.state)
         return req.exp
 
     # ---- the worker ----
@@ -226,7 +235,7 @@ class TrainQueue:
 
 def progress_text(req: Request, ahead: int) -> tuple[str, float]:
     """Return the progress bar's (text, fraction) for a waiting or training request."""
-    if req.state == "running" and req.epoch:
+    if req.state in ("running", "done") and req.epoch:
         loss = f" · train loss {req.loss:.4g}" if req.loss is not None else ""
         return f"Epoch {req.epoch} of {req.epochs}{loss}", min(req.epoch / req.epochs, 1.0)
     if req.state == "running" or ahead == 0:
