@@ -35,10 +35,15 @@ def students(R: int) -> list[Experiment]:
             for s in range(R)]
 
 
-def cpu(fn) -> float:
+def cpu(fn, *args) -> float:
     t = time.thread_time()
-    fn()
+    fn(*args)
     return time.thread_time() - t
+
+
+def train_solo(exps, epochs):
+    for e in exps:
+        e.train(epochs)
 
 
 def main():
@@ -69,10 +74,10 @@ def main():
         for _ in range(args.repeats):
             # Alternated, so that both see the same machine.
             group = [copy.copy(e) for e in exps]
-            t_together.append(cpu(lambda: train_together(group, epochs)) / R)
+            t_together.append(cpu(train_together, group, epochs) / R)
             # Solo: a few runs are enough for a per-run median.
             alone = [copy.copy(e) for e in exps[:min(R, 3)]]
-            t_solo.append(cpu(lambda: [e.train(epochs) for e in alone]) / len(alone))
+            t_solo.append(cpu(train_solo, alone, epochs) / len(alone))
         a, b = statistics.median(t_together), statistics.median(t_solo)
         print(f"| {R} | {a:.4f} | {b:.4f} | {b / a:.2f} |")
 

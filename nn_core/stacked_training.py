@@ -10,7 +10,7 @@ have given it, bit for bit; `stack_key` says which experiments may form a group.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,7 +33,22 @@ def _effective_batch(batch_size, n: int) -> int:
     return n if not batch_size or batch_size >= n else int(batch_size)
 
 
-def stack_key(exp, epochs: int) -> Hashable | None:
+class StackKey(NamedTuple):
+    """What the experiments of one stacked group share (train() runs alike on all of them)."""
+
+    optimizer: str
+    epochs: int
+    layer_sizes: tuple
+    activations: tuple
+    use_bias: bool
+    loss: str
+    n_train: int
+    n_test: int  # 0: no test set
+    batch: int  # the minibatch size train() uses (n_train: full batch)
+    classify: bool  # whether train() records accuracies
+
+
+def stack_key(exp, epochs: int) -> StackKey | None:
     """Return what experiments must share to be trained together for `epochs` epochs, or None
     when `exp` cannot be (another optimizer than SGD, whose state Continue keeps;
     regularization; no epochs).
@@ -49,9 +64,9 @@ def stack_key(exp, epochs: int) -> Hashable | None:
     X, y = exp.X_train, exp.y_train
     n_test = len(exp.X_test) if exp.X_test is not None and exp.y_test is not None else 0
     sizes = c.layer_sizes(X.shape[1], y.shape[1])
-    return ("sgd", int(epochs), tuple(sizes), tuple(c.activation_names()), bool(c.use_bias),
-            c.loss, len(X), n_test, _effective_batch(c.batch_size, len(X)),
-            is_classification(y))
+    return StackKey("sgd", int(epochs), tuple(sizes), tuple(c.activation_names()),
+                    bool(c.use_bias), c.loss, len(X), n_test,
+                    _effective_batch(c.batch_size, len(X)), is_classification(y))
 
 
 def train_together(exps, epochs: int, on_progress=None) -> list[History]:
@@ -73,7 +88,7 @@ def train_together(exps, epochs: int, on_progress=None) -> list[History]:
             exp.train(epochs, on_progress=(lambda epoch, history: on_progress(epoch))
                       if on_progress and len(exps) == 1 else None)
     else:
-        _train_stacked(exps, epochs, on_progress)
+        _train_stacked(exps, keys.pop(), on_progress)
         for exp in exps:
             thin_snapshots(exp.history, MAX_SNAPSHOTS)
     return [exp.history for exp in exps]
@@ -82,11 +97,11 @@ def train_together(exps, epochs: int, on_progress=None) -> list[History]:
 class _Group:
     """The experiments' data stacked (R, n, ...), copies: their datasets are never written."""
 
-    def __init__(self, exps, net):
+    def __init__(self, exps, net, key):
         n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
         self.X = np.stack([as_batch(e.X_train, n_in) for e in exps])
         self.Y = np.stack([as_targets(e.y_train, len(e.X_train), n_out) for e in exps])
-        self.has_test = stack_key(exps[0], 1)[7] > 0
+        self.has_test = key.n_test > 0
         if self.has_test:
             self.X_test = np.stack([as_batch(e.X_test, n_in, "X_test") for e in exps])
             self.Y_test = np.stack([as_targets(e.y_test, len(e.X_test), n_out) for e in exps])
@@ -116,12 +131,12 @@ def _start(exp, X, y, X_test, y_test):
     return h
 
 
-def _train_stacked(exps, epochs, on_progress):
+def _train_stacked(exps, key: StackKey, on_progress):
     for exp in exps:
         exp.reset_network()
     net = exps[0].net
     loss, use_bias, fns = exps[0].loss, net.use_bias, net._acts
-    data = _Group(exps, net)
+    data = _Group(exps, net, key)
     R, n = data.Y.shape[:2]
     histories = [_start(e, data.X[r], data.Y[r], *((data.X_test[r], data.Y_test[r])
                                                     if data.has_test else (None, None)))
@@ -137,8 +152,8 @@ def _train_stacked(exps, epochs, on_progress):
         opt.lr = np.concatenate([np.repeat(rates, p[0].size) for p in stack.weights
                                  + stack.biases])
     params, grad = [stack.values], [stack.grad]
-    batch = stack_key(exps[0], epochs)[8]
-    block = _Block(exps, stack, data, epochs)
+    epochs, batch = key.epochs, key.batch
+    block = _Block(exps, stack, data, key)
     W, B = stack.weights, stack.biases
     with np.errstate(all="ignore"):  # divergence is detected and reported per run
         for epoch in range(1, epochs + 1):
@@ -173,11 +188,11 @@ class _Block:
     run's History as train()'s recording does (nn_core.recording.EpochBlock), so each run
     gets the very numbers, and stops recording a run at its first diverged epoch."""
 
-    def __init__(self, exps, stack, data, epochs):
+    def __init__(self, exps, stack, data, key):
         self.stack, self.data, self.exps = stack, data, exps
         R, n, n_out = data.Y.shape
         n_rows = n + (data.Y_test.shape[1] if data.has_test else 0)
-        self.rows = rows = max(1, min(BLOCK_EPOCHS, epochs,
+        self.rows = rows = max(1, min(BLOCK_EPOCHS, key.epochs,
                                       BLOCK_BYTES // (16 * n_out * n_rows * R)))
         # Each run's parameters in train()'s order (its weights, then its biases): where its
         # part of each layer-major stacked array lies in the stack's flat buffer.
@@ -192,17 +207,14 @@ class _Block:
         self.z, self.out = np.empty((2, rows, *data.Y.shape))
         if data.has_test:
             self.test_z, self.test_out = np.empty((2, rows, *data.Y_test.shape))
-        self.accuracy = Accuracy(data.Y) if self._classify() else None
+        self.accuracy = Accuracy(data.Y) if key.classify else None
         self.test_accuracy = (Accuracy(data.Y_test) if self.accuracy and data.has_test
                               else None)
-        self.records = [ParamRecord(e.net, None, epochs + 2) for e in exps]
+        self.records = [ParamRecord(e.net, None, key.epochs + 2) for e in exps]
         self.weight_starts = self.records[0].weight_starts
         self.alive = np.ones(R, dtype=bool)
         self.last = [None] * R  # a diverged run's last finite parameters (its own order)
         self.epochs = []
-
-    def _classify(self):
-        return stack_key(self.exps[0], 1)[9]
 
     def add(self, epoch, trace, test) -> bool:
         """Keep one epoch's rows; return whether the block is full."""
