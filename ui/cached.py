@@ -61,9 +61,9 @@ def study(key: str, names: tuple, epochs: int, lrs: tuple, _exp, seeds: int = 1)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def steps(key: str, x: tuple, y: tuple, granularity: str, _exp):
+def steps(key: str, x: tuple, y: tuple, granularity: str, _exp, forward_only: bool = False):
     """Experiment.step_through of one sample (key: Experiment.key())."""
-    return _exp.step_through(list(x), list(y), granularity)
+    return _exp.step_through(list(x), list(y), granularity, forward_only)
 
 
 _SCALARS = frozenset({float, int, str, bool, type(None)})
