@@ -92,6 +92,15 @@ def test_one_run_diverges_the_others_go_on():
     assert solo[2].history.stop_epoch < 60 and solo[0].history.last_epoch == 60
 
 
+def test_every_run_diverging_and_the_smallest_stack():
+    exps = _exps(*[dict(seed=s, lr=lr) for s, lr in [(0, 10.0), (1, 4.0), (2, 10.0)]],
+                 dataset="sine", output_activation="linear")
+    solo, _ = _check(exps, 80)
+    assert all(e.history.diverged for e in solo)
+    assert len({e.history.stop_epoch for e in solo}) > 1
+    _check(_exps(dict(seed=3), dict(seed=4, lr=0.5)), 25)
+
+
 @pytest.mark.parametrize("epochs", [1, 300])
 def test_epochs_one_and_many(epochs):
     _check(_exps(*SEEDS), epochs)
