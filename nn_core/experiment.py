@@ -252,10 +252,12 @@ class Experiment:
         return study_epoch_cap(len(self.X_train), self.config.batch_size, self.net.n_params,
                                runs)
 
-    def step_through(self, x, y, granularity: str = "neuron") -> StepThrough:
-        """Return every step of the current network's forward and backward pass on (x, y)."""
+    def step_through(self, x, y, granularity: str = "neuron",
+                     forward_only: bool = False) -> StepThrough:
+        """Return every step of the current network's forward and backward pass on (x, y)
+        (forward_only: the forward pass and the loss only)."""
         return step_through(self.net, x, y, loss=self.loss, lr=float(self.config.lr),
-                            granularity=granularity)
+                            granularity=granularity, forward_only=forward_only)
 
     def variant(self, **changes) -> tuple[Experiment, list]:
         """Return (a separate experiment with `changes` applied and clamped, notices).

@@ -181,6 +181,40 @@ def test_the_one_shared_store_hands_out_copies():
     assert store.get("b") is None and store.get("a") is not None and store.get("c") == 2
 
 
+def test_a_shared_training_is_the_deep_copy_of_the_result_and_shares_nothing():
+    """The store's own copier (ui.cached.deep_copy, quicker than copy.deepcopy) gives what
+    copy.deepcopy gives for a real training result, and Continue on the putting session's
+    experiment (training in place) changes nothing another session adopts."""
+    import copy
+    from dataclasses import fields, replace
+
+    from nn_core.config import ExperimentConfig
+    from nn_core.experiment import Experiment
+    from ui.cached import _Trainings, deep_copy
+
+    exp = Experiment(replace(ExperimentConfig(), epochs=30, batch_size=10))
+    exp.train(30)
+    result = exp.result()
+    ours, reference = deep_copy(result), copy.deepcopy(result)
+    for a, b in zip(ours[0] + ours[1], reference[0] + reference[1]):
+        assert np.array_equal(a, b) and a.dtype == b.dtype
+    assert [f.name for f in fields(ours[2])] == [f.name for f in fields(reference[2])]
+    for f in fields(reference[2]):
+        assert getattr(ours[2], f.name) == getattr(reference[2], f.name), f.name
+    store = _Trainings()
+    store.put("k", result)
+    kept = copy.deepcopy(store.get("k"))
+    exp.continue_training(5)  # the putting session continues in place
+    exp.history.snapshots[1].weights[0][...] = 9.0
+    exp.history.grad_norm_list[0][0] = 9.0
+    got = store.get("k")
+    for f in fields(kept[2]):
+        assert getattr(got[2], f.name) == getattr(kept[2], f.name), f.name
+    got[2].snapshots[1].weights[0][...] = 7.0  # a session changing its copy
+    got[2].loss_list.append(1.0)
+    assert store.get("k")[2] == kept[2]
+
+
 def _cache_data_options():
     """The distinct keyword sets the app's code passes to st.cache_data."""
     found = set()
