@@ -209,6 +209,13 @@ class Experiment:
         self.net.set_params(weights, biases)
         self.history = history
 
+    def take_over(self, trained: Experiment):
+        """Take the network, history and optimizer state of `trained`, a shallow copy of
+        this experiment that trained on its own (ui.train_queue): as if this one had trained.
+        Its objects become this one's; the copy must not be used any more."""
+        self.net, self.history = trained.net, trained.history
+        self._optimizer, self.version = trained._optimizer, trained.version
+
     def compare(self, kind: str, values, epochs: int) -> list[Run]:
         """Return one Run per value of `kind` (lr, optimizer, batch_size), each trained from
         the initial weights with the other settings as they are."""

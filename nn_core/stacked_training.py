@@ -12,15 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from . import passes
-from .activation_study import _Stack
 from .comparison import thin_snapshots
 from .experiment import MAX_SNAPSHOTS
 from .network import as_batch, as_targets
-from .optimizers import SGD
-from .recording import BLOCK_BYTES, BLOCK_EPOCHS, Accuracy, ParamRecord
+from .stacked import OwnData, Stack, train_stack
 from .training import History, Snapshot, is_classification
 
 # Fewer experiments than this train one after another (bench/stacked_training.py measures
@@ -94,31 +89,6 @@ def train_together(exps, epochs: int, on_progress=None) -> list[History]:
     return [exp.history for exp in exps]
 
 
-class _Group:
-    """The experiments' data stacked (R, n, ...), copies: their datasets are never written."""
-
-    def __init__(self, exps, net, key):
-        n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
-        self.X = np.stack([as_batch(e.X_train, n_in) for e in exps])
-        self.Y = np.stack([as_targets(e.y_train, len(e.X_train), n_out) for e in exps])
-        self.has_test = key.n_test > 0
-        if self.has_test:
-            self.X_test = np.stack([as_batch(e.X_test, n_in, "X_test") for e in exps])
-            self.Y_test = np.stack([as_targets(e.y_test, len(e.X_test), n_out) for e in exps])
-        R, n = self.Y.shape[:2]
-        self.rows = self.X.reshape(R * n, -1), self.Y.reshape(R * n, -1)
-        self.offsets = (np.arange(R) * n)[:, None]
-        # train()'s minibatch order, run by run: its generator for a fresh History.
-        self.rngs = [np.random.default_rng([e.config.seed, 0]) for e in exps]
-
-    def shuffled(self):
-        """Each run's rows in its own order for this epoch, gathered in one call each."""
-        R, n = self.Y.shape[:2]
-        order = np.concatenate([rng.permutation(n) for rng in self.rngs]).reshape(R, n)
-        order += self.offsets
-        return self.rows[0][order], self.rows[1][order]
-
-
 def _start(exp, X, y, X_test, y_test):
     """What train() records before its first epoch (one network: a few calls per run)."""
     net = exp.net
@@ -133,150 +103,19 @@ def _start(exp, X, y, X_test, y_test):
 
 def _train_stacked(exps, key: StackKey, on_progress):
     for exp in exps:
-        exp.reset_network()
-    net = exps[0].net
-    loss, use_bias, fns = exps[0].loss, net.use_bias, net._acts
-    data = _Group(exps, net, key)
-    R, n = data.Y.shape[:2]
+        exp.reset_network()  # rebinds a fresh network: the initial one is never written
+    n_in, n_out = key.layer_sizes[0], key.layer_sizes[-1]
+    data = OwnData([as_batch(e.X_train, n_in) for e in exps],
+                   [as_targets(e.y_train, key.n_train, n_out) for e in exps],
+                   [as_batch(e.X_test, n_in, "X_test") for e in exps] if key.n_test else None,
+                   [as_targets(e.y_test, key.n_test, n_out) for e in exps] if key.n_test
+                   else None, key.batch, [e.config.seed for e in exps])
     histories = [_start(e, data.X[r], data.Y[r], *((data.X_test[r], data.Y_test[r])
-                                                    if data.has_test else (None, None)))
+                                                    if key.n_test else (None, None)))
                  for r, e in enumerate(exps)]
-    k = net.n_layers
-    stack = _Stack([np.stack([e.net.weights[l] for e in exps]) for l in range(k)],
-                   [np.stack([e.net.biases[l] for e in exps])[:, None] for l in range(k)],
-                   flat=True)
-    rates = [h.lr for h in histories]
-    opt = SGD(rates[0])
-    if len(set(rates)) > 1:
-        # Each parameter's own rate: lr * g element by element, as with one scalar rate.
-        opt.lr = np.concatenate([np.repeat(rates, p[0].size) for p in stack.weights
-                                 + stack.biases])
-    params, grad = [stack.values], [stack.grad]
-    epochs, batch = key.epochs, key.batch
-    block = _Block(exps, stack, data, key)
-    W, B = stack.weights, stack.biases
-    with np.errstate(all="ignore"):  # divergence is detected and reported per run
-        for epoch in range(1, epochs + 1):
-            if batch == n:
-                if epoch > 1:  # the full-batch gradient measured at the last epoch's end
-                    opt._update(params, grad, [])
-                else:
-                    passes.backward(W, fns, passes.forward(W, B, fns, data.X, True), data.Y,
-                                    loss, use_bias, False, stack.grads)
-                    opt._update(params, grad, [])
-            else:
-                X, Y = data.shuffled()
-                for lo in range(0, n, batch):
-                    xb, yb = X[:, lo:lo + batch], Y[:, lo:lo + batch]
-                    passes.backward(W, fns, passes.forward(W, B, fns, xb, True), yb, loss,
-                                    use_bias, False, stack.grads)
-                    opt._update(params, grad, [])
-            trace = passes.forward(W, B, fns, data.X, True)
-            passes.backward(W, fns, trace, data.Y, loss, use_bias, False, stack.grads)
-            test = passes.forward(W, B, fns, data.X_test) if data.has_test else None
-            if block.add(epoch, trace, test) or epoch == epochs:
-                if not block.flush(histories):
-                    break  # every run diverged
-                if on_progress is not None:
-                    on_progress(epoch)
-    for r, exp in enumerate(exps):
-        exp.net.set_params(*block.final(r))
-
-
-class _Block:
-    """Rows of the epochs since the last flush, of every run; the flush records them in each
-    run's History as train()'s recording does (nn_core.recording.EpochBlock), so each run
-    gets the very numbers, and stops recording a run at its first diverged epoch."""
-
-    def __init__(self, exps, stack, data, key):
-        self.stack, self.data, self.exps = stack, data, exps
-        R, n, n_out = data.Y.shape
-        n_rows = n + (data.Y_test.shape[1] if data.has_test else 0)
-        self.rows = rows = max(1, min(BLOCK_EPOCHS, key.epochs,
-                                      BLOCK_BYTES // (16 * n_out * n_rows * R)))
-        # Each run's parameters in train()'s order (its weights, then its biases): where its
-        # part of each layer-major stacked array lies in the stack's flat buffer.
-        self.spans, start = [], 0
-        for p in stack.weights + stack.biases:
-            self.spans.append((start, start + p.size, p[0].size))
-            start += p.size
-        self.n_weights = sum(w[0].size for w in stack.weights)
-        self.params = np.empty((rows + 1, stack.values.size))
-        self.params[0] = stack.values
-        self.grads = np.empty((rows, self.spans[len(stack.weights)][0]))
-        self.z, self.out = np.empty((2, rows, *data.Y.shape))
-        if data.has_test:
-            self.test_z, self.test_out = np.empty((2, rows, *data.Y_test.shape))
-        self.accuracy = Accuracy(data.Y) if key.classify else None
-        self.test_accuracy = (Accuracy(data.Y_test) if self.accuracy and data.has_test
-                              else None)
-        self.records = [ParamRecord(e.net, None, key.epochs + 2) for e in exps]
-        self.weight_starts = self.records[0].weight_starts
-        self.alive = np.ones(R, dtype=bool)
-        self.last = [None] * R  # a diverged run's last finite parameters (its own order)
-        self.epochs = []
-
-    def add(self, epoch, trace, test) -> bool:
-        """Keep one epoch's rows; return whether the block is full."""
-        i = len(self.epochs)
-        self.epochs.append(epoch)
-        self.params[i + 1] = self.stack.values
-        self.grads[i] = self.stack.grad[:self.grads.shape[1]]
-        self.z[i], self.out[i] = trace.pre_activations[-1], trace.output
-        if test is not None:
-            self.test_z[i], self.test_out[i] = test.pre_activations[-1], test.output
-        return i + 1 == self.rows
-
-    def _by_run(self, block, spans):
-        """(rows, R, per run) from layer-major rows: each run's arrays in train()'s order."""
-        m, R = len(block), len(self.exps)
-        return np.concatenate([block[:, lo:hi].reshape(m, R, size) for lo, hi, size in spans],
-                              axis=2)
-
-    def flush(self, histories) -> bool:
-        """Record the block in every live run's History; return whether any run is alive."""
-        m = len(self.epochs)
-        R = len(self.exps)
-        k = len(self.stack.weights)
-        P = self._by_run(self.params[:m + 1], self.spans)
-        out_name, loss = self.exps[0].net.activations[-1], self.exps[0].loss
-        losses = passes.loss_value(out_name, loss, self.z[:m], self.out[:m], self.data.Y)
-        change = np.maximum.reduceat(np.abs(P[1:] - P[:-1]), [0, self.n_weights], axis=2)
-        # train()'s rule: the weights' largest change and the loss finite, and the biases'
-        # change finite or else the parameters themselves.
-        finite = (np.isfinite(change[:, :, 0]) & np.isfinite(losses)
-                  & (np.isfinite(change[:, :, 1]) | np.isfinite(P[1:]).all(axis=2)))
-        g = self._by_run(self.grads[:m], self.spans[:k]).reshape(m * R, -1)
-        norms = np.sqrt(np.add.reduceat(g * g, self.weight_starts, axis=1)).reshape(m, R, k)
-        accuracy = self.accuracy(self.out[:m]) if self.accuracy else None
-        test_loss = test_accuracy = None
-        if self.data.has_test:
-            test_loss = passes.loss_value(out_name, loss, self.test_z[:m], self.test_out[:m],
-                                          self.data.Y_test)
-            if self.test_accuracy:
-                test_accuracy = self.test_accuracy(self.test_out[:m])
-        for r in np.flatnonzero(self.alive):
-            h = histories[r]
-            bad = np.flatnonzero(~finite[:, r])
-            good = int(bad[0]) if bad.size else m
-            if good:
-                h.extend(self.epochs[:good], losses[:good, r], norms[:good, r],
-                         change[:good, r, 0], *(None if a is None else a[:good, r]
-                                                for a in (accuracy, test_loss, test_accuracy)))
-                h.snapshots += self.records[r].snapshots(self.epochs[:good], P[1:good + 1, r])
-            if good < m:
-                epoch = self.epochs[good]
-                self.alive[r] = False
-                self.last[r] = P[good, r].copy()
-                h.diverge(epoch, h.lr)
-                if h.snapshots[-1].epoch != epoch - 1:
-                    h.snapshots += self.records[r].snapshots([epoch - 1], P[good:good + 1, r])
-        self.params[0] = self.params[m]
-        self.epochs = []
-        return bool(self.alive.any())
-
-    def final(self, r):
-        """Run r's (weights, biases): its last finite ones if it diverged."""
-        if self.last[r] is not None:
-            return self.records[r].split(self.last[r])
-        return ([w[r] for w in self.stack.weights], [b[r, 0] for b in self.stack.biases])
+    nets = [e.net for e in exps]
+    record = train_stack(Stack([(net.weights, net.biases) for net in nets]), nets[0]._acts,
+                         data, histories, loss=key.loss, use_bias=key.use_bias,
+                         epochs=key.epochs, nets=nets, on_progress=on_progress)
+    for r, net in enumerate(nets):
+        net.set_params(*record.final(r))

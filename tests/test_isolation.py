@@ -146,7 +146,9 @@ def test_no_cache_resource_and_no_global_writes_in_app_code():
         text = path.read_text()
         tree = ast.parse(text)
         rel = path.relative_to(ROOT)
-        allowed = 1 if rel == Path("ui/cached.py") else 0  # the copy-in, copy-out store
+        # The copy-in, copy-out store, and the training queue (each request carries its
+        # session's own copy, and only that session gets it back: tests/test_train_queue.py).
+        allowed = 1 if rel in (Path("ui/cached.py"), Path("ui/train_queue.py")) else 0
         if text.count("cache_resource") > allowed or "experimental_singleton" in text:
             offenders.append(f"{rel}: st.cache_resource")
         offenders += [f"{rel}:{n.lineno}: global {', '.join(n.names)}"

@@ -164,7 +164,17 @@ def test_the_originals_behind_the_copies_are_untouched():
         assert (e.history.loss_list if e.history else None) == losses
 
 
-def test_progress_is_reported_up_to_the_last_epoch():
+def test_progress_is_reported_up_to_the_last_epoch_with_the_histories_recorded():
+    exps = [copy.copy(e) for e in _exps(*SEEDS)]
     seen = []
-    train_together(_exps(*SEEDS), 130, on_progress=seen.append)
-    assert seen and seen[-1] == 130 and seen == sorted(seen)
+
+    def on_progress(epoch):
+        # What the training queue shows while it waits: each run's history up to `epoch`.
+        assert [e.history.last_epoch for e in exps] == [epoch] * len(exps)
+        seen.append(epoch)
+
+    train_together(exps, 130, on_progress=on_progress)
+    assert len(seen) > 1 and seen[-1] == 130 and seen == sorted(seen)
+    one = []
+    train_together(_exps(dict(seed=3)), 70, on_progress=one.append)  # alone: exp.train
+    assert one and one[-1] == 70
