@@ -208,3 +208,24 @@ def test_progress_text():
     assert progress_text(r, 0) == ("Epoch 150 of 300 · train loss 0.1235", 0.5)
     r.loss = None  # stacked trainings may not report a loss mid-way
     assert progress_text(r, 0) == ("Epoch 150 of 300", 0.5)
+
+
+def test_with_the_engines_stacked_trainer_each_gets_what_it_would_alone():
+    """The queue as the app builds it: nn_core.stacked_training's stack_key and train_together
+    (a real stack of 4 sessions, one with another learning rate; one that trains alone)."""
+    from nn_core.stacked_training import stack_key, train_together
+
+    q = TrainQueue(stack_key, train_together)
+    exps = [make(seed) for seed in (11, 12, 13)] + [make(14, lr=0.3), make(15, optimizer="adam")]
+    with q.lane_if_idle() as inline:  # one training runs: these five form the next batch
+        assert inline
+        reqs = [q.submit(e, EPOCHS) for e in exps]
+    for exp, req in zip(exps, reqs):
+        seen = []
+        got = q.wait(req, lambda text, f, seen=seen: seen.append((text, f)))
+        assert exp.history is None
+        alone = solo(exp)
+        assert_same_training(got, alone)
+        # the bar's last word: the run's own final epoch and loss
+        assert seen[-1] == (f"Epoch {EPOCHS} of {EPOCHS} · train loss "
+                            f"{alone.history.loss_list[-1]:.4g}", 1.0)
