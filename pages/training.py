@@ -70,15 +70,7 @@ def on_stop_queued():
     if req is None:
         return
     train_queue.shared().cancel(req)
-    if req.state == "cancelled":
-        ss["train.message"] = ("Stopped: your training was still waiting for the server and "
-                               "was withdrawn. Nothing changed; press Train to queue it again.")
-    else:  # it trains (or has just trained) in a batch with other students' trainings
-        ss["train.message"] = (
-            "Stopped waiting: your training was already running on the server, together with "
-            "other students' (they cannot be stopped one by one). Nothing changed here; "
-            + ("press Train to get its result at once." if exp.shareable() else
-               "its result is not kept (momentum and Adam runs are not shared)."))
+    ss["train.message"] = train_queue.stop_message(req.state, req.together, exp.shareable())
 
 
 def epochs_changed():

@@ -15,7 +15,14 @@ import pytest
 
 from nn_core.config import ExperimentConfig
 from nn_core.experiment import Experiment
-from ui.train_queue import Request, TrainingFailed, TrainQueue, Withdrawn, progress_text
+from ui.train_queue import (
+    Request,
+    TrainingFailed,
+    TrainQueue,
+    Withdrawn,
+    progress_text,
+    stop_message,
+)
 
 EPOCHS = 12
 
@@ -229,3 +236,20 @@ def test_with_the_engines_stacked_trainer_each_gets_what_it_would_alone():
         # the bar's last word: the run's own final epoch and loss
         assert seen[-1] == (f"Epoch {EPOCHS} of {EPOCHS} · train loss "
                             f"{alone.history.loss_list[-1]:.4g}", 1.0)
+
+
+def test_stop_message():
+    assert stop_message("cancelled", 1, True) == (
+        "Stopped: your training was still waiting for the server and was withdrawn. Nothing "
+        "changed; press Train to queue it again.")
+    assert stop_message("abandoned", 2, True) == (
+        "Stopped waiting: your training was already running together with 1 other student's "
+        "(they cannot be stopped one by one). Nothing changed here; press Train to get its "
+        "result at once.")
+    assert "together with 29 other students' (they" in stop_message("abandoned", 30, True)
+    assert stop_message("abandoned", 1, False) == (
+        "Stopped waiting: your training was already running in the server's queue, which "
+        "finishes what it has started. Nothing changed here; its result is not kept (momentum "
+        "and Adam runs are not shared).")
+    assert stop_message("done", 1, True).startswith(
+        "Stopped waiting: your training had just finished in the server's queue")

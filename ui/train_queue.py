@@ -58,6 +58,7 @@ class Request:
         self.share_key, self.store = share_key, store
         self.state = "pending"
         self.epoch, self.loss = 0, None  # the worker's progress, read by the waiting session
+        self.together = 1  # how many requests its group trained at once
         self.error: str | None = None
         self.done = threading.Event()
 
@@ -196,6 +197,7 @@ class TrainQueue:
             group = [r for r in group if r.state != "cancelled"]
             for req in group:
                 req.state = "running" if req.state == "queued" else req.state
+                req.together = len(group)
         if not group:
             return
 
@@ -247,6 +249,23 @@ def progress_text(req: Request, ahead: int) -> tuple[str, float]:
         return f"Training {req.epochs} epochs…", 0.0
     s = "" if ahead == 1 else "s"
     return f"Waiting for the server: {ahead} training{s} ahead of yours", 0.0
+
+
+def stop_message(state: str, together: int, shareable: bool) -> str:
+    """Return what Stop says about a queued training in `state` (after Request.cancel), which
+    trained with `together - 1` others; `shareable`: its result is kept for the next Train."""
+    if state == "cancelled":
+        return ("Stopped: your training was still waiting for the server and was withdrawn. "
+                "Nothing changed; press Train to queue it again.")
+    others = together - 1
+    whose = "student's" if others == 1 else "students'"
+    where = (f"together with {others} other {whose} (they cannot be stopped one by one)"
+             if others > 0 else
+             "in the server's queue, which finishes what it has started")
+    verb = "had just finished" if state == "done" else "was already running"
+    return (f"Stopped waiting: your training {verb} {where}. Nothing changed here; "
+            + ("press Train to get its result at once." if shareable else
+               "its result is not kept (momentum and Adam runs are not shared)."))
 
 
 @st.cache_resource(show_spinner=False)
