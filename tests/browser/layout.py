@@ -34,13 +34,23 @@ _PROBLEMS_JS = r"""() => {
         out.push(`cut text (${where(el)}): "${text(el).slice(0, 70)}"`);
     }
   }
-  // A select box shows its value in an input: a value wider than the box is clipped.
+  // A select box shows its value in an input, which clips it without an ellipsis. Its
+  // scrollWidth misses a value cut by less than the input's right padding, so the value is
+  // measured with the input's own font against the width between its paddings.
   const typed = new Set(['checkbox', 'radio', 'range', 'file', 'hidden', 'button', 'submit']);
+  const measure = document.createElement('canvas').getContext('2d');
   for (const root of roots)
-    for (const inp of root.querySelectorAll('input'))
-      if (!typed.has(inp.type) && inp.value && inp.scrollWidth > inp.clientWidth + 1 &&
-          shown(inp))
-        out.push(`cut text (${where(inp)}): "${inp.value.slice(0, 70)}" in its box`);
+    for (const inp of root.querySelectorAll('input')) {
+      if (typed.has(inp.type) || !inp.value || !shown(inp)) continue;
+      const cs = getComputedStyle(inp);
+      measure.font = cs.font;
+      measure.letterSpacing = cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing;
+      const need = measure.measureText(inp.value).width;
+      const room = inp.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (need > room + 1 || inp.scrollWidth > inp.clientWidth + 1)
+        out.push(`cut text (${where(inp)}): "${inp.value.slice(0, 70)}" in its box ` +
+                 `(${Math.round(need)} px in ${Math.round(room)} px)`);
+    }
   for (const k of document.querySelectorAll('.katex')) {
     if (!shown(k)) continue;
     const box = k.closest('[data-testid="stElementContainer"]') || k.parentElement;
