@@ -184,10 +184,10 @@ class Experiment:
               **self.train_kwargs())
         return h
 
-    def train(self, epochs: int, on_epoch=None) -> History:
+    def train(self, epochs: int, on_epoch=None, on_progress=None) -> History:
         """From the initial weights: reset, then train `epochs` epochs; return the History."""
         self.reset_network()
-        return self.continue_training(epochs, on_epoch)
+        return self.continue_training(epochs, on_epoch, on_progress)
 
     def shareable(self) -> bool:
         """Whether a training from the initial weights may be shared with other sessions.
