@@ -1,10 +1,11 @@
 """The same network trained with each activation function, from the same initial weights.
 
 `train_activations` trains R copies of one network that differ only in their hidden layers'
-activation (and, if asked, learning rate). It trains them together: the R networks' weights
-are stacked into (R, n_in, n_out) arrays and go through the engine's one forward and backward
-pass (nn_core.passes), so one batched matmul steps every run at once and only the activation
-itself differs run by run (nn_core.fused_activations, family by family). The arithmetic is
+activation (and, if asked, learning rate). It trains them together as one stack
+(nn_core.stacked: the R networks' weights as (R, n_in, n_out) arrays through the engine's one
+forward and backward pass, nn_core.passes), so one batched matmul steps every run at once and
+only the activation itself differs run by run (nn_core.fused_activations, family by family).
+The arithmetic is
 the arithmetic of `train()` (same minibatch order, same loss gradients, nn_core's own optimizers, same
 divergence rule), so each run's History equals what `train()` would record for it.
 
@@ -24,9 +25,9 @@ from . import passes
 from .activations import get_activation
 from .fused_activations import FusedPerRun, family_order
 from .network import Network, as_batch, as_targets
-from .optimizers import make_optimizer, regularization_gradient
-from .recording import Accuracy
-from .training import History, Snapshot, flat_views, is_classification, minibatches
+from .optimizers import make_optimizer
+from .stacked import SharedData, Stack, train_stack
+from .training import History, Snapshot
 
 
 @dataclass
@@ -56,50 +57,6 @@ class ActivationRun:
         net = self.network()
         net.set_params(self.history.snapshots[0].weights, self.history.snapshots[0].biases)
         return net
-
-
-class _Stack:
-    """R networks of one architecture as stacked arrays.
-
-    `weights[l]` is (R, n_in, n_out) and `biases[l]` (R, 1, n_out), so a learning rate of
-    shape (R, 1, 1) broadcasts over both. nn_core's optimizers only read `.weights` and
-    `.biases` and update them elementwise in place, so they step a _Stack as they step one
-    Network. With `flat`, the parameters (and their gradients) are views of one buffer, so
-    that a step is a few NumPy calls on it rather than a few per array (as train() does).
-    """
-
-    def __init__(self, weights, biases, flat=False):
-        self.weights, self.biases = weights, biases
-        self.values = self.grad = None
-        if flat:
-            params = weights + biases
-            self.values = np.concatenate([p.ravel() for p in params])
-            self.grad = np.zeros_like(self.values)
-            views = flat_views(self.values, params)
-            k = len(weights)
-            self.weights, self.biases = views[:k], views[k:]
-            grads = flat_views(self.grad, params)
-            self.grads = grads[:k], grads[k:]
-
-
-class _Rows:
-    """Preallocated (epoch, run[, layer]) blocks of what each epoch measures."""
-
-    def __init__(self, epochs, R, layers, classify, has_test):
-        self.loss = np.empty((epochs, R))
-        self.norms = np.empty((epochs, R, layers))
-        self.change = np.empty((epochs, R))
-        self.accuracy = np.empty((epochs, R)) if classify else None
-        self.test_loss = np.empty((epochs, R)) if has_test else None
-        self.test_accuracy = np.empty((epochs, R)) if classify and has_test else None
-
-    def hand_over(self, history, r, last):
-        """Record run r's epochs 1..last into its History."""
-        def column(block):
-            return None if block is None else block[:last, r]
-        history.extend(range(1, last + 1), column(self.loss), self.norms[:last, r],
-                       column(self.change), column(self.accuracy), column(self.test_loss),
-                       column(self.test_accuracy))
 
 
 def _losses(out_name, loss, trace, y):
@@ -157,24 +114,10 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     # differs between runs.
     fns = [FusedPerRun(names)] * (len(sizes) - 2) + [get_activation(out_name)]
     reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
-    # One learning rate and no penalty: the optimizer steps one flat buffer (the hot path).
-    flat = len(set(rates)) == 1 and not reg
-    stack = _Stack([np.stack([w[l] for w, _ in starts]) for l in range(len(sizes) - 1)],
-                   [np.stack([b[l] for _, b in starts])[:, None] for l in range(len(sizes) - 1)],
-                   flat)
-    # A scalar rate keeps the arithmetic of train() bit for bit; differing rates broadcast.
-    opt = make_optimizer(optimizer, max(rates))
-    if len(set(rates)) > 1:
-        opt.lr = np.array(rates).reshape(R, 1, 1)
-    else:
-        opt.lr = rates[0]
-    if flat:
-        state = opt._flat_state(stack.weights + stack.biases,
-                                lambda buffer: flat_views(buffer, stack.weights + stack.biases))
-        values, grad = [stack.values], [stack.grad]
+    make_optimizer(optimizer, max(rates))  # an unknown name or a bad rate: ValueError now
+    stack = Stack(starts)
     n = X.shape[0]
     batch = n if not batch_size or batch_size >= n else int(batch_size)
-    classify = is_classification(y)
 
     histories = [History(loss_name=loss, lr=rates[r]) for r in range(R)]
     initial = _losses(out_name, loss, passes.forward(stack.weights, stack.biases, fns, X), y)
@@ -185,72 +128,14 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
         h.initial_loss = float(initial[r])
         if has_test:
             h.initial_test_loss = float(initial_test[r])
-    alive = np.ones(R, dtype=bool)
-    frozen = {}  # run -> its last finite (weights, biases), once it diverged
-    previous = [w.copy() for w in stack.weights]
-    previous_b = [b.copy() for b in stack.biases]
-    rng = np.random.default_rng([seed, 0])  # train()'s minibatch order for a fresh History
-    # Each epoch's measurements of every run, one row per epoch (handed to the Histories at
-    # the end); a run that diverged keeps its rows up to the epoch before.
-    rows = _Rows(epochs, R, len(sizes) - 1, classify, has_test)
-    train_accuracy = Accuracy(y) if classify else None
-    test_accuracy = Accuracy(y_test) if classify and has_test else None
-    recorded = np.zeros(R, dtype=int)
-
-    with np.errstate(all="ignore"):  # divergence is detected and reported per run below
-        for epoch in range(1, epochs + 1):
-            for xb, yb in minibatches(X, y, batch, rng):  # the batches train() would see
-                trace = passes.forward(stack.weights, stack.biases, fns, xb, derivatives=True)
-                if flat:
-                    passes.backward(stack.weights, fns, trace, yb, loss, net.use_bias, False,
-                                    stack.grads)
-                    opt._update(values, grad, state)
-                    continue
-                grads = passes.backward(stack.weights, fns, trace, yb, loss, net.use_bias,
-                                        with_loss=False)
-                if reg:
-                    grads.weights = [g + regularization_gradient(w, reg, reg_rate)
-                                     for g, w in zip(grads.weights, stack.weights)]
-                opt.step(stack, grads)
-
-            trace = passes.forward(stack.weights, stack.biases, fns, X, derivatives=True)
-            full = passes.backward(stack.weights, fns, trace, y, loss, net.use_bias)
-            finite = np.isfinite(full.loss)
-            for w in stack.weights:
-                finite &= np.all(np.isfinite(w), axis=(1, 2))
-            for r in np.flatnonzero(alive & ~finite):
-                alive[r] = False
-                histories[r].diverge(epoch, rates[r])
-                frozen[r] = ([w[r].copy() for w in previous],
-                             [b[r, 0].copy() for b in previous_b])
-            if not alive.any():
-                break
-            recorded[alive] = epoch
-            row = epoch - 1
-            rows.loss[row] = full.loss
-            for l, g in enumerate(full.weights):
-                rows.norms[row, :, l] = np.sqrt(np.sum(g * g, axis=(1, 2)))
-            rows.change[row] = np.maximum.reduce([np.max(np.abs(w - p), axis=(1, 2))
-                                                  for w, p in zip(stack.weights, previous)])
-            if classify:
-                rows.accuracy[row] = train_accuracy(trace.output)
-            if has_test:
-                test_trace = passes.forward(stack.weights, stack.biases, fns, X_test)
-                rows.test_loss[row] = _losses(out_name, loss, test_trace, y_test)
-                if classify:
-                    rows.test_accuracy[row] = test_accuracy(test_trace.output)
-            for keep, now in zip(previous + previous_b, stack.weights + stack.biases):
-                np.copyto(keep, now)
-
-    for r, h in enumerate(histories):
-        rows.hand_over(h, r, recorded[r])
+    # Every run sees train()'s minibatches for `seed`, in the same order.
+    data = SharedData(X, y, X_test if has_test else None, y_test if has_test else None,
+                      batch, seed)
+    record = train_stack(stack, fns, data, histories, loss=loss, use_bias=net.use_bias,
+                         epochs=epochs, optimizer=optimizer, reg=reg, reg_rate=reg_rate)
     runs = []
     for r, name in enumerate(names):
-        if r in frozen:
-            weights, biases = frozen[r]
-        else:
-            weights = [w[r].copy() for w in stack.weights]
-            biases = [b[r, 0].copy() for b in stack.biases]
+        weights, biases = record.final(r)
         h = histories[r]
         if h.last_epoch > 0:
             h.snapshots.append(Snapshot(h.last_epoch, weights, biases))

@@ -209,6 +209,13 @@ class Experiment:
         self.net.set_params(weights, biases)
         self.history = history
 
+    def take_over(self, trained: Experiment):
+        """Take the network, history and optimizer state of `trained`, a shallow copy of
+        this experiment that trained on its own (ui.train_queue): as if this one had trained.
+        Its objects become this one's; the copy must not be used any more."""
+        self.net, self.history = trained.net, trained.history
+        self._optimizer, self.version = trained._optimizer, trained.version
+
     def compare(self, kind: str, values, epochs: int) -> list[Run]:
         """Return one Run per value of `kind` (lr, optimizer, batch_size), each trained from
         the initial weights with the other settings as they are."""
@@ -245,10 +252,12 @@ class Experiment:
         return study_epoch_cap(len(self.X_train), self.config.batch_size, self.net.n_params,
                                runs)
 
-    def step_through(self, x, y, granularity: str = "neuron") -> StepThrough:
-        """Return every step of the current network's forward and backward pass on (x, y)."""
+    def step_through(self, x, y, granularity: str = "neuron",
+                     forward_only: bool = False) -> StepThrough:
+        """Return every step of the current network's forward and backward pass on (x, y)
+        (forward_only: the forward pass and the loss only)."""
         return step_through(self.net, x, y, loss=self.loss, lr=float(self.config.lr),
-                            granularity=granularity)
+                            granularity=granularity, forward_only=forward_only)
 
     def variant(self, **changes) -> tuple[Experiment, list]:
         """Return (a separate experiment with `changes` applied and clamped, notices).

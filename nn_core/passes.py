@@ -138,10 +138,11 @@ def output_delta(f, loss, z, output, y, mistakes=None):
     m = mistakes
     if fused_output_delta(f.name, loss) and (m is None or (m.derivative and not m.a_is_z)):
         # d/dz of the loss written in z directly: exact and free of 0/0 at saturation.
+        # Per run's samples and elements: y may be a stack's own targets (R, n, k).
         if f.name == "softmax":
-            delta = (output * np.sum(y, axis=1, keepdims=True) - y) / y.shape[0]
+            delta = (output * np.sum(y, axis=-1, keepdims=True) - y) / y.shape[-2]
         else:
-            delta = (output - y) / y.size
+            delta = (output - y) / (y.shape[-2] * y.shape[-1])
     else:
         grad_o = get_loss(loss).gradient(output, y)
         if m is not None and not m.derivative:

@@ -30,18 +30,20 @@ def norms(grad_weights) -> list:
 
 class Accuracy:
     """accuracy(output, y) with y's labels worked out once for the whole training; of a
-    stack's output (R, n, k), one accuracy per run."""
+    stack's output (R, n, k) or a block of them, one accuracy per run (y: the shared (n, k)
+    targets, or each run's own (R, n, k))."""
 
     def __init__(self, y):
-        self.several = y.shape[1] > 1
-        self.labels = np.argmax(y, axis=1) if self.several else y >= 0.5
-        self.n = self.labels.size
+        self.several = y.shape[-1] > 1
+        self.labels = np.argmax(y, axis=-1) if self.several else y >= 0.5
+        self.n = y.shape[-2]
 
     def __call__(self, output):
         right = (np.argmax(output, axis=-1) if self.several else output >= 0.5) == self.labels
-        if output.ndim == 3:
+        if output.ndim >= 3:
             # The count per run as one C reduction (count_nonzero with an axis is Python).
-            return np.add.reduce(right.reshape(len(right), -1), 1, np.intp) / self.n
+            runs = output.shape[:-2]
+            return np.add.reduce(right.reshape(*runs, -1), -1, np.intp) / self.n
         return np.count_nonzero(right) / self.n
 
 

@@ -10,9 +10,17 @@ have given it, bit for bit; `stack_key` says which experiments may form a group.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from typing import NamedTuple
 
-from .training import History, is_classification
+from .comparison import thin_snapshots
+from .experiment import MAX_SNAPSHOTS
+from .network import as_batch, as_targets
+from .stacked import OwnData, Stack, train_stack
+from .training import History, Snapshot, is_classification
+
+# Fewer experiments than this train one after another (bench/stacked_training.py measures
+# where stacking starts to pay).
+MIN_STACK = 2
 
 
 def _effective_batch(batch_size, n: int) -> int:
@@ -20,7 +28,22 @@ def _effective_batch(batch_size, n: int) -> int:
     return n if not batch_size or batch_size >= n else int(batch_size)
 
 
-def stack_key(exp, epochs: int) -> Hashable | None:
+class StackKey(NamedTuple):
+    """What the experiments of one stacked group share (train() runs alike on all of them)."""
+
+    optimizer: str
+    epochs: int
+    layer_sizes: tuple
+    activations: tuple
+    use_bias: bool
+    loss: str
+    n_train: int
+    n_test: int  # 0: no test set
+    batch: int  # the minibatch size train() uses (n_train: full batch)
+    classify: bool  # whether train() records accuracies
+
+
+def stack_key(exp, epochs: int) -> StackKey | None:
     """Return what experiments must share to be trained together for `epochs` epochs, or None
     when `exp` cannot be (another optimizer than SGD, whose state Continue keeps;
     regularization; no epochs).
@@ -36,9 +59,9 @@ def stack_key(exp, epochs: int) -> Hashable | None:
     X, y = exp.X_train, exp.y_train
     n_test = len(exp.X_test) if exp.X_test is not None and exp.y_test is not None else 0
     sizes = c.layer_sizes(X.shape[1], y.shape[1])
-    return ("sgd", int(epochs), tuple(sizes), tuple(c.activation_names()), bool(c.use_bias),
-            c.loss, len(X), n_test, _effective_batch(c.batch_size, len(X)),
-            is_classification(y))
+    return StackKey("sgd", int(epochs), tuple(sizes), tuple(c.activation_names()),
+                    bool(c.use_bias), c.loss, len(X), n_test,
+                    _effective_batch(c.batch_size, len(X)), is_classification(y))
 
 
 def train_together(exps, epochs: int, on_progress=None) -> list[History]:
@@ -55,9 +78,44 @@ def train_together(exps, epochs: int, on_progress=None) -> list[History]:
         raise ValueError("an experiment here cannot be trained stacked (stack_key is None)")
     if len(keys) > 1:
         raise ValueError("these experiments cannot be trained together: their stack keys differ")
-    histories = []
-    for i, exp in enumerate(exps):
-        last = i == len(exps) - 1
-        histories.append(exp.train(epochs, on_progress=(
-            (lambda epoch, history: on_progress(epoch)) if on_progress and last else None)))
-    return histories
+    if len(exps) < MIN_STACK:
+        for exp in exps:
+            exp.train(epochs, on_progress=(lambda epoch, history: on_progress(epoch))
+                      if on_progress and len(exps) == 1 else None)
+    else:
+        _train_stacked(exps, keys.pop(), on_progress)
+        for exp in exps:
+            thin_snapshots(exp.history, MAX_SNAPSHOTS)
+    return [exp.history for exp in exps]
+
+
+def _start(exp, X, y, X_test, y_test):
+    """What train() records before its first epoch (one network: a few calls per run)."""
+    net = exp.net
+    h = exp.history = History(loss_name=exp.loss)
+    h.lr = exp.optimizer().lr  # also leaves exp's optimizer as train() leaves it
+    h.snapshots.append(Snapshot(0, *net.get_params()))
+    h.initial_loss = net._loss_value(net._forward(X), y, exp.loss)
+    if X_test is not None:
+        h.initial_test_loss = net._loss_value(net._forward(X_test), y_test, exp.loss)
+    return h
+
+
+def _train_stacked(exps, key: StackKey, on_progress):
+    for exp in exps:
+        exp.reset_network()  # rebinds a fresh network: the initial one is never written
+    n_in, n_out = key.layer_sizes[0], key.layer_sizes[-1]
+    data = OwnData([as_batch(e.X_train, n_in) for e in exps],
+                   [as_targets(e.y_train, key.n_train, n_out) for e in exps],
+                   [as_batch(e.X_test, n_in, "X_test") for e in exps] if key.n_test else None,
+                   [as_targets(e.y_test, key.n_test, n_out) for e in exps] if key.n_test
+                   else None, key.batch, [e.config.seed for e in exps])
+    histories = [_start(e, data.X[r], data.Y[r], *((data.X_test[r], data.Y_test[r])
+                                                    if key.n_test else (None, None)))
+                 for r, e in enumerate(exps)]
+    nets = [e.net for e in exps]
+    record = train_stack(Stack([(net.weights, net.biases) for net in nets]), nets[0]._acts,
+                         data, histories, loss=key.loss, use_bias=key.use_bias,
+                         epochs=key.epochs, nets=nets, on_progress=on_progress)
+    for r, net in enumerate(nets):
+        net.set_params(*record.final(r))

@@ -276,12 +276,12 @@ def tex_width(s) -> float:
     w, i = 0.0, 0
     while i < len(s):
         ch = s[i]
-        if s.startswith(r"\begin{bmatrix}", i):
+        if ch == "\\" and s.startswith(r"\begin{bmatrix}", i):
             end = s.find(r"\end{bmatrix}", i)
             end = len(s) if end < 0 else end
             w += _matrix_width(s[i + len(r"\begin{bmatrix}"):end])
             i = end + len(r"\end{bmatrix}")
-        elif s.startswith(r"\begin{", i) or s.startswith(r"\end{", i):
+        elif ch == "\\" and (s.startswith(r"\begin{", i) or s.startswith(r"\end{", i)):
             i = s.index("}", i) + 1
         elif ch == "\\":
             k = i + 1
@@ -318,9 +318,10 @@ def _pieces(s) -> list:
     """Split s at its break marks that stand outside any bracket or group."""
     pieces, start, depth, i = [], 0, 0, 0
     while i < len(s):
-        if s.startswith(r"\left", i) or s.startswith(r"\begin", i):
+        # (every command starts with a backslash: test the character before the prefixes)
+        if s[i] == "\\" and (s.startswith(r"\left", i) or s.startswith(r"\begin", i)):
             depth += 1
-        elif s.startswith(r"\right", i) or s.startswith(r"\end", i):
+        elif s[i] == "\\" and (s.startswith(r"\right", i) or s.startswith(r"\end", i)):
             depth -= 1
         elif s[i] in "{}":
             depth += 1 if s[i] == "{" else -1

@@ -93,11 +93,14 @@ class StepThrough:
 
 
 def step_through(net: Network, X, y, loss: str = "sse", lr: float = 0.1,
-                 granularity: str = "neuron", digits: int = 6) -> StepThrough:
+                 granularity: str = "neuron", digits: int = 6,
+                 forward_only: bool = False) -> StepThrough:
     """Return every step of one forward pass, loss, backward pass and SGD(lr) update of (X, y).
 
     X is one sample (n_in,) or, with granularity "layer", a batch of up to MAX_BATCH rows; the
-    graph values of a batch are its first sample's.
+    graph values of a batch are its first sample's. forward_only=True writes out only the
+    forward and loss steps (the same steps as in the whole run; the gradients and the update
+    are still computed, as engine objects): about a third of the formatting.
     """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
@@ -116,7 +119,7 @@ def step_through(net: Network, X, y, loss: str = "sse", lr: float = 0.1,
     loss_after = net_after.loss(X, y, loss)
     builder = _Builder(net, X, y, loss, lr, granularity, trace, grads, net_after, loss_after,
                        digits)
-    steps = builder.build()
+    steps = builder.build(forward_only)
     for k, s in enumerate(steps):
         s.index = k
     return StepThrough(net, X, y, loss, float(lr), granularity, trace, grads, net_after,
@@ -168,11 +171,13 @@ class _Builder:
             render(self.txt),
             _stacked(general), values, node_values, edge_values, tuple(nodes), tuple(edges)))
 
-    def build(self):
+    def build(self, forward_only=False):
         self.input_step()
         for l in range(1, self.L + 1):
             self.forward_layer(l)
         self.loss_step()
+        if forward_only:
+            return self.steps
         for l in range(self.L, 0, -1):
             self.backward_layer(l)
         for l in range(1, self.L + 1):

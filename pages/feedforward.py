@@ -18,7 +18,8 @@ st.caption("Pick one sample and push it through the network one step at a time: 
 x, y, granularity, where = pick_sample(exp, PREFIX)
 run = steps_for(exp, x, y, granularity)
 steps = run.phase("forward", "loss")
-layer_run = steps_for(exp, x, y, "layer") if granularity == "neuron" else run
+# The whole layer's formula beside each neuron's: only its forward steps are ever shown.
+layer_run = steps_for(exp, x, y, "layer", forward_only=True) if granularity == "neuron" else run
 layer_steps = {s.layer: s for s in layer_run.phase("forward") if s.kind == "layer"}
 reset_when_changed(PREFIX, (exp.version, tuple(x), tuple(y), granularity, fingerprint(exp)))
 goto = st.session_state.pop(f"{PREFIX}.goto", None)  # the Playground's "Step through this neuron"

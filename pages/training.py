@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -11,7 +12,7 @@ from nn_core import network_to_json
 from nn_core.comparison import OPTIMIZER_NAMES, columns_to_csv, history_columns
 from nn_core.config import LEARNING_RATES, LIMITS
 from nn_core.experiment import Experiment
-from ui import cached, learning_rate
+from ui import cached, learning_rate, train_queue
 from ui.experiment import get_experiment
 from ui.script_download import numpy_script_button
 from ui.session import PREFIX, on_sidebar_change
@@ -42,6 +43,42 @@ def on_stop():
     if h is not None and not h.diverged and h.epoch_list:
         h.stop_epoch, h.stop_reason = h.last_epoch, f"Stopped at epoch {h.last_epoch}."
         ss["train.message"] = f"Stopped at epoch {h.last_epoch}. Continue picks up from here."
+
+
+def train_queued(queue, n, key, bar):
+    """Train through the queue: wait (the bar says where this student is), then take the
+    trained copy over. The experiment is untouched until then: a failure, a timeout or a
+    Stop leave it as it was."""
+    req = ss["train.request"] = queue.submit(exp, n, key, cached.trainings())
+    try:
+        trained = queue.wait(req, lambda text, f: bar.progress(f, text=text))
+    except train_queue.TrainingFailed as err:
+        st.error(str(err), icon=":material/error:")
+        return
+    except train_queue.Withdrawn:
+        return
+    finally:
+        if ss.get("train.request") is req:
+            del ss["train.request"]
+    exp.take_over(trained)
+
+
+def on_stop_queued():
+    # Streamlit runs this while the stopped run may still be waiting in its thread: the
+    # request is withdrawn here, and that run takes nothing over.
+    req = ss.pop("train.request", None)
+    if req is None:
+        return
+    train_queue.shared().cancel(req)
+    if req.state == "cancelled":
+        ss["train.message"] = ("Stopped: your training was still waiting for the server and "
+                               "was withdrawn. Nothing changed; press Train to queue it again.")
+    else:  # it trains (or has just trained) in a batch with other students' trainings
+        ss["train.message"] = (
+            "Stopped waiting: your training was already running on the server, together with "
+            "other students' (they cannot be stopped one by one). Nothing changed here; "
+            + ("press Train to get its result at once." if exp.shareable() else
+               "its result is not kept (momentum and Adam runs are not shared)."))
 
 
 def epochs_changed():
@@ -102,33 +139,40 @@ if message:
     st.info(message, icon=":material/info:")
 
 if action in ("train", "continue") and not live:
-    if action == "train":
-        exp.reset_network()
     n = clamp_epochs(exp, ss["train.epochs"])
-    start = exp.history.last_epoch if exp.history else 0
     key = cached.training_key(exp, n) if action == "train" else None
     shared = cached.trainings().get(key) if key else None
-    if shared is not None:  # someone trained exactly this already: take a copy of the result
-        exp.adopt(shared)
-        n = 0
-    stop_slot.button("Stop", key="train.stop", on_click=on_stop, icon=":material/stop:")
-    bar = progress_slot.progress(0.0, text=f"Training {n} epochs…")
-    shown = [0.0]
+    queue = train_queue.shared() if action == "train" and shared is None else None
+    # A Train goes through the process's queue unless the server is idle (then it trains
+    # here as always: it starts at once and Stop stops it at once).
+    with queue.lane_if_idle() if queue else nullcontext(True) as inline:
+        if action == "train" and inline:
+            exp.reset_network()
+        start = exp.history.last_epoch if exp.history and inline else 0
+        if shared is not None:  # someone trained exactly this already: take a copy of the result
+            exp.adopt(shared)
+            n = 0
+        stop_slot.button("Stop", key="train.stop", on_click=on_stop if inline else on_stop_queued,
+                         icon=":material/stop:")
+        bar = progress_slot.progress(0.0, text=f"Training {n} epochs…")
+        shown = [0.0]
 
-    def on_progress(epoch, h):
-        # Each progress message is also where Streamlit can stop this run for a Stop click.
-        # Called per recorded block of epochs, not per epoch: a per-epoch callback would make
-        # train() record epoch by epoch (~20% more CPU per Train).
-        now = time.perf_counter()
-        if now - shown[0] > 0.1 or epoch == start + n:
-            shown[0] = now
-            bar.progress((epoch - start) / n,
-                         text=f"Epoch {epoch} of {start + n} · train loss {h.loss_list[-1]:.4g}")
+        def on_progress(epoch, h):
+            # Each progress message is also where Streamlit can stop this run for a Stop click.
+            # Called per recorded block of epochs, not per epoch: a per-epoch callback would
+            # make train() record epoch by epoch (~20% more CPU per Train).
+            now = time.perf_counter()
+            if now - shown[0] > 0.1 or epoch == start + n:
+                shown[0] = now
+                bar.progress((epoch - start) / n,
+                             text=f"Epoch {epoch} of {start + n} · train loss {h.loss_list[-1]:.4g}")
 
-    if n:
-        exp.continue_training(n, on_progress=on_progress)
-        if key and exp.history.stop_reason is None:  # finished, not stopped: share it
-            cached.trainings().put(key, exp.result())
+        if not inline:
+            train_queued(queue, n, key, bar)
+        elif n:
+            exp.continue_training(n, on_progress=on_progress)
+            if key and exp.history.stop_reason is None:  # finished, not stopped: share it
+                cached.trainings().put(key, exp.result())
     progress_slot.empty()
     stop_slot.empty()
     history = exp.history

@@ -27,7 +27,14 @@ def _twin(net, hidden):
     return twin
 
 
-def _assert_same(run, history, net):
+def _assert_same(run, history, net, exact=True):
+    """Run equals train()'s history and net: bit for bit, or (exact=False) to rounding."""
+    def same(b, a, msg=""):
+        if exact:
+            np.testing.assert_array_equal(b, a, err_msg=msg)
+        else:
+            np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12, err_msg=msg)
+
     for field in ("loss", "test_loss", "accuracy", "test_accuracy", "grad_norms",
                   "max_weight_change"):
         a, b = getattr(history, field), getattr(run.history, field)
@@ -35,11 +42,11 @@ def _assert_same(run, history, net):
             assert b is None, field
             continue
         assert a.shape == b.shape, field
-        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12, err_msg=f"{run.name} {field}")
+        same(b, a, f"{run.name} {field}")
     np.testing.assert_array_equal(run.history.epochs, history.epochs)
     assert run.history.diverged == history.diverged
     for w_run, w in zip(run.weights + run.biases, net.weights + net.biases):
-        np.testing.assert_allclose(w_run, w, rtol=1e-10, atol=1e-12)
+        same(w_run, w)
 
 
 @pytest.mark.parametrize("optimizer, batch, loss, out, reg, bias", [
@@ -60,7 +67,9 @@ def test_batched_runs_equal_train_run_by_run(optimizer, batch, loss, out, reg, b
         twin = _twin(net, run.name)
         history = train(twin, d.X_train, d.y_train, epochs=25, optimizer=optimizer, lr=0.05,
                         batch_size=batch, **kwargs)
-        _assert_same(run, history, twin)
+        # With a penalty train() measures gradient norms layer by layer (its slow path): the
+        # same sums in another order, so those equal it to rounding; all else bit for bit.
+        _assert_same(run, history, twin, exact=reg is None)
 
 
 @pytest.mark.parametrize("optimizer, batch, bias", [

@@ -204,3 +204,44 @@ def test_a_second_session_with_the_same_link_gets_the_same_training_as_a_copy():
     before = network_to_json(a.net)
     second.button(key="train.continue").click().run()
     assert network_to_json(a.net) == before != network_to_json(b.net)
+
+
+def test_train_through_the_queue_gives_the_numbers_of_training_alone():
+    """While the server trains (the lane is held), a Train queues; the worker trains a copy
+    and the page takes it over: the same numbers as the session training it itself."""
+    import threading
+
+    from nn_core.experiment import Experiment
+    from tests.app_helpers import experiment
+    from ui import train_queue
+
+    at = open_app({"seed": "4242", "epochs": "60"}, page=PAGE)  # a seed nobody trained
+    q = train_queue.shared()
+    held, queued = threading.Event(), []
+
+    def another_students_training():  # holds the lane until this page's request is queued
+        with q.lane_if_idle() as inline:
+            assert inline
+            held.set()
+            with q.cond:
+                assert q.cond.wait_for(lambda: q.pending, timeout=60)
+                queued.extend(q.pending)
+
+    other = threading.Thread(target=another_students_training)
+    other.start()
+    assert held.wait(30)
+    exp = experiment(at)
+    before = exp.net
+    at.button(key="train.train").click().run()
+    other.join(30)
+    assert not at.exception and len(queued) == 1 and queued[0].state == "done"
+    assert queued[0].exp is not exp and exp.net is not before
+    alone = Experiment(exp.config)
+    alone.train(60)
+    assert exp.history.loss_list == alone.history.loss_list
+    for a, b in zip(exp.net.weights + exp.net.biases, alone.net.weights + alone.net.biases):
+        np.testing.assert_array_equal(a, b)
+    assert _metric(at, "Epoch") == "60"
+    assert _metric(at, "Train loss") == f"{alone.history.loss_list[-1]:.4g}"
+    at.button(key="train.continue").click().run()  # and Continue goes on from it
+    assert not at.exception and exp.history.last_epoch == 120

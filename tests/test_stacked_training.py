@@ -92,6 +92,15 @@ def test_one_run_diverges_the_others_go_on():
     assert solo[2].history.stop_epoch < 60 and solo[0].history.last_epoch == 60
 
 
+def test_every_run_diverging_and_the_smallest_stack():
+    exps = _exps(*[dict(seed=s, lr=lr) for s, lr in [(0, 10.0), (1, 4.0), (2, 10.0)]],
+                 dataset="sine", output_activation="linear")
+    solo, _ = _check(exps, 80)
+    assert all(e.history.diverged for e in solo)
+    assert len({e.history.stop_epoch for e in solo}) > 1
+    _check(_exps(dict(seed=3), dict(seed=4, lr=0.5)), 25)
+
+
 @pytest.mark.parametrize("epochs", [1, 300])
 def test_epochs_one_and_many(epochs):
     _check(_exps(*SEEDS), epochs)
@@ -155,7 +164,17 @@ def test_the_originals_behind_the_copies_are_untouched():
         assert (e.history.loss_list if e.history else None) == losses
 
 
-def test_progress_is_reported_up_to_the_last_epoch():
+def test_progress_is_reported_up_to_the_last_epoch_with_the_histories_recorded():
+    exps = [copy.copy(e) for e in _exps(*SEEDS)]
     seen = []
-    train_together(_exps(*SEEDS), 130, on_progress=seen.append)
-    assert seen and seen[-1] == 130 and seen == sorted(seen)
+
+    def on_progress(epoch):
+        # What the training queue shows while it waits: each run's history up to `epoch`.
+        assert [e.history.last_epoch for e in exps] == [epoch] * len(exps)
+        seen.append(epoch)
+
+    train_together(exps, 130, on_progress=on_progress)
+    assert len(seen) > 1 and seen[-1] == 130 and seen == sorted(seen)
+    one = []
+    train_together(_exps(dict(seed=3)), 70, on_progress=one.append)  # alone: exp.train
+    assert one and one[-1] == 70

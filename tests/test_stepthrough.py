@@ -116,3 +116,22 @@ def test_bad_requests_are_refused():
         step_through(net, [1, 2], [1], granularity="weight")
     with pytest.raises(ValueError):
         step_through(net, [1, 2, 3], [1])
+
+
+@pytest.mark.parametrize("granularity", ["neuron", "layer"])
+def test_forward_only_writes_exactly_the_whole_runs_forward_and_loss_steps(granularity):
+    """What the Feedforward page asks for its whole-layer formulas: the same steps, the same
+    numbers, and nothing of the backward pass or the update."""
+    net = Network([3, 4, 2], activations=["tanh", "sigmoid"], seed=2)
+    x, y = [0.5, -1.0, 2.0], [1.0, 0.0]
+    whole = step_through(net, x, y, loss="mse", lr=0.5, granularity=granularity)
+    part = step_through(net, x, y, loss="mse", lr=0.5, granularity=granularity,
+                        forward_only=True)
+    expected = whole.phase("forward", "loss")
+    assert [s.phase for s in part.steps] == [s.phase for s in expected]
+    assert {s.phase for s in part.steps} == {"forward", "loss"}
+    for a, b in zip(part.steps, expected, strict=True):
+        assert (a.kind, a.layer, a.unit, a.title, a.latex, a.text, a.index) == \
+            (b.kind, b.layer, b.unit, b.title, b.latex, b.text, b.index)
+        assert all(np.array_equal(u, v, equal_nan=True)  # NaN: not computed yet
+                   for u, v in zip(a.node_values, b.node_values, strict=True))

@@ -11,11 +11,12 @@ from viz.stepthrough import step_figure
 MAX_INPUT = 1000.0  # typed inputs and targets are clamped to +-MAX_INPUT
 
 
-def steps_for(exp, x, y, granularity):
+def steps_for(exp, x, y, granularity, forward_only=False):
     """Return the step-through of the session's current network on one sample (cached for
-    every session by the experiment's key: training the net in place makes a new entry)."""
+    every session by the experiment's key: training the net in place makes a new entry;
+    forward_only: its forward and loss steps only)."""
     x, y = tuple(map(float, x)), tuple(map(float, y))
-    return cached.steps(exp.key(), x, y, granularity, exp)
+    return cached.steps(exp.key(), x, y, granularity, exp, forward_only)
 
 
 def fingerprint(exp) -> str:

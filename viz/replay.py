@@ -90,10 +90,6 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         snaps = [s for s in snaps if s.epoch in keep]
     else:
         snaps = snaps[-1:]
-    w_all = max(float(np.max(np.abs(W))) for s in snaps for W in s.weights) or 1.0
-    # As on the Network graph page: a bias as thick as the thickest edge is as big.
-    ring_ref = max([float(np.max(np.abs(b))) for s in snaps for b in s.biases if b.size]
-                   + [w_all])
     ends = edge_ends(sizes)
     names = node_names(sizes, input_names)
     if not input_names:
@@ -149,7 +145,7 @@ def replay_figure(history, net, plane=None, y_train=None, y_test=None, *, animat
         cell_x, cell_y = b64(gx.ravel().astype(np.float32)), b64(gy.ravel().astype(np.float32))
         # ~ the plane's side in pixels (top row, square axes) over the cells, +1 to overlap
         cell_px = 0.55 * (height - 110) / resolution + 1
-    frames = Frames(snaps, net, ends, ring_ref, node_px, grid_inputs, lo, hi)
+    frames = Frames(snaps, net, ends, node_px, grid_inputs, lo, hi)
     data = moving(0 if animate else len(snaps) - 1, full=True)
     n_moving = len(data)
     labels, notes = _node_labels(sizes, names, node_px)

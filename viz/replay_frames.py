@@ -84,9 +84,9 @@ class Frames:
     group is left out: one trace less in every frame.
     """
 
-    def __init__(self, snaps, net, ends, ring_ref, node_px, grid_inputs=None, lo=0.0, hi=1.0):
+    def __init__(self, snaps, net, ends, node_px, grid_inputs=None, lo=0.0, hi=1.0):
         sizes, r = net.layer_sizes, len(snaps)
-        w = np.array([np.concatenate([np.ravel(W) for W in s.weights]) for s in snaps], float)
+        w = parameter_rows(snaps, "weights")
         # Widths relative to each epoch's largest weight, as on the Network graph page: at
         # epoch 0 the small initial weights differ visibly too (edge_style, row by row).
         w_ref = np.max(np.abs(w), axis=1, initial=0.0)
@@ -103,9 +103,14 @@ class Frames:
         self.cuts = 3 * np.concatenate([np.zeros((r, 1), int), np.cumsum(counts, axis=1)], 1)
         # Nodes: every node's bias (NaN for the inputs, and without biases), its ring.
         b = np.full((r, sum(sizes)), np.nan)
+        b_all = parameter_rows(snaps, "biases")
         if net.use_bias:
-            b[:, sizes[0]:] = [np.concatenate([np.ravel(v) for v in s.biases]) for s in snaps]
+            b[:, sizes[0]:] = b_all
         self.biases = b
+        # The rings' scale, as on the Network graph page: a bias as thick as the thickest
+        # edge (of any frame) is as big.
+        w_all = float(np.max(np.abs(w), initial=0.0)) or 1.0
+        ring_ref = max(float(np.max(np.abs(b_all), initial=0.0)), w_all)
         self.ring_sign, self.ring_width = bias_rings(b, ring_ref,
                                                      max_width=1.0 + 5.0 * node_px / 34)
         self.colours = None
@@ -152,6 +157,14 @@ class Frames:
                     marker=dict(size=node_px, color=WHITE,
                                 line=dict(**ring, colorscale=RING_SCALE, cmin=0, cmax=2)),
                     hovertemplate=hover, showlegend=False, name="nodes", xaxis="x", yaxis="y")
+
+
+def parameter_rows(snaps, kind) -> np.ndarray:
+    """Every snapshot's weights (kind "weights") or biases, raveled layer after layer, as one
+    row per snapshot (a stack per layer: a few NumPy calls instead of a few per snapshot)."""
+    layers = [np.array([getattr(s, kind)[l] for s in snaps], float).reshape(len(snaps), -1)
+              for l in range(len(getattr(snaps[0], kind)))]
+    return np.concatenate(layers, axis=1) if layers else np.zeros((len(snaps), 0))
 
 
 def _predict_all(net, snaps, X, block_bytes=1 << 23) -> np.ndarray:
