@@ -50,7 +50,9 @@ def test_train_then_play_the_replay(app_url, page):
     assert during["heat"] != before["heat"] or during["edges"] != before["edges"]
 
     page.locator(".updatemenu-button", has_text="Pause").click()
-    page.wait_for_timeout(500)
+    # Paused once Plotly's animation loop has stopped: no frame queued, no frame requested.
+    page.wait_for_function("() => { const t = (" + _REPLAY_JS + ")._transitionData; "
+                           "return !t._animationRaf && !(t._frameQueue || []).length; }", timeout=30_000)
     paused = page.evaluate(_STATE_JS)["title"]
     page.wait_for_timeout(800)
     assert page.evaluate(_STATE_JS)["title"] == paused
