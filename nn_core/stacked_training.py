@@ -21,6 +21,9 @@ from .training import History, Snapshot, is_classification
 # Fewer experiments than this train one after another (bench/stacked_training.py measures
 # where stacking starts to pay).
 MIN_STACK = 2
+# A stack records every run's snapshot of every epoch at once (train() keeps one run's): a
+# group whose snapshots would take more is trained in several stacks, one after another.
+MAX_RECORD_BYTES = 128 << 20
 
 
 def _effective_batch(batch_size, n: int) -> int:
@@ -78,14 +81,23 @@ def train_together(exps, epochs: int, on_progress=None) -> list[History]:
         raise ValueError("an experiment here cannot be trained stacked (stack_key is None)")
     if len(keys) > 1:
         raise ValueError("these experiments cannot be trained together: their stack keys differ")
-    if len(exps) < MIN_STACK:
-        for exp in exps:
-            exp.train(epochs, on_progress=(lambda epoch, history: on_progress(epoch))
-                      if on_progress and len(exps) == 1 else None)
-    else:
-        _train_stacked(exps, keys.pop(), on_progress)
-        for exp in exps:
-            thin_snapshots(exp.history, MAX_SNAPSHOTS)
+    if not exps:
+        return []
+    key = keys.pop()
+    sizes = key.layer_sizes
+    per_run = 8 * (epochs + 2) * sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    most = max(MIN_STACK, MAX_RECORD_BYTES // per_run)
+    stacks = [exps[i:i + most] for i in range(0, len(exps), most)]
+    for i, stack in enumerate(stacks):
+        # Several stacks: the progress of the whole group, in epochs (never going back).
+        progress = None if on_progress is None else (
+            lambda epoch, *_, i=i: on_progress((i * epochs + epoch) // len(stacks)))
+        if len(stack) < MIN_STACK:
+            stack[0].train(epochs, on_progress=progress)
+        else:
+            _train_stacked(stack, key, progress)
+            for exp in stack:
+                thin_snapshots(exp.history, MAX_SNAPSHOTS)
     return [exp.history for exp in exps]
 
 

@@ -59,8 +59,10 @@ def stepper():
                    "loss to every weight.", icon=":material/check_circle:")
     with st.expander("All steps as text (copy into a notebook to compare)"):
         st.code(run.to_text(("forward", "loss")), language=None)
-        st.download_button("Download the steps (.txt)", run.to_text(), "feedforward_steps.txt",
-                           key=f"{PREFIX}.download")
+        # Written only when clicked (every Next reruns this fragment), from this run.
+        st.download_button("Download the steps (.txt)", lambda run=run: run.to_text(),
+                           "feedforward_steps.txt", key=f"{PREFIX}.download",
+                           on_click="ignore")
 
 
 stepper()

@@ -119,6 +119,21 @@ def test_continue_after_training_together_is_the_same():
         _assert_same_experiment(s, t)
 
 
+def test_a_group_too_big_to_record_at_once_trains_in_several_stacks(monkeypatch):
+    import nn_core.stacked_training as stacked_training
+
+    # Two runs' snapshots per stack: stacks of 2, 2 and 1 (the last one alone, exp.train).
+    per_run = 8 * (40 + 2) * (3 * 4 + 5 * 2 + 3 * 1)
+    monkeypatch.setattr(stacked_training, "MAX_RECORD_BYTES", 2 * per_run + 1)
+    exps = [copy.copy(e) for e in _exps(*SEEDS[:5])]
+    seen = []
+    train_together(exps, 40, on_progress=seen.append)
+    assert seen == [13, 26, 40]  # each stack's end, as a share of the whole group's work
+    for e, twin in zip(exps, _exps(*SEEDS[:5])):
+        twin.train(40)
+        _assert_same_experiment(e, twin)
+
+
 def test_keys():
     base = Experiment()
     assert stack_key(base, 300) is not None
