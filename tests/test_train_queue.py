@@ -157,7 +157,7 @@ def test_a_cancelled_queued_request_is_not_trained():
             "Waiting for the server: 4 trainings ahead of yours"
         with pytest.raises(Stop):
             q.wait(stopped, stop)  # Streamlit stopped the waiting run: withdrawn
-        with pytest.raises(TrainingFailed, match="too busy"):
+        with pytest.raises(TrainingFailed, match="no training has moved for 0 s"):
             q.wait(timed_out, lambda *a: None, limit=0)  # gave up: withdrawn
         q.cancel(called_off)  # the Stop button's callback, from the session's next run ...
         with pytest.raises(Withdrawn):

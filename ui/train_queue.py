@@ -19,7 +19,8 @@ So a Train click from the initial weights goes through this queue:
   waiting or left gets it at once from the next Train.
 - A group whose stacked training fails is trained again member by member; an error of a
   member alone reaches its session as a message. The worker survives every exception, and
-  a session waits at most WAIT_LIMIT seconds.
+  a session stops waiting when no training in the process has moved for STALL_LIMIT seconds
+  (a long queue that keeps moving is waited for; a stuck one is not).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-WAIT_LIMIT = 90.0  # seconds a session waits for its queued training before giving up
+STALL_LIMIT = 60.0  # seconds without any progress of the lane before a session gives up
 POLL = 0.25  # seconds between a waiting session's looks at its request (and Stop's chance)
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class TrainQueue:
         self.running: list[list[Request]] = []  # the lane's batch: its groups not yet finished
         self.inline = 0  # 1 while a session trains inline (holds the lane)
         self.worker: threading.Thread | None = None
+        self.beat = time.monotonic()  # the lane's last sign of progress (see wait)
 
     # ---- the session's side ----
     @contextmanager
@@ -87,6 +89,7 @@ class TrainQueue:
             if idle:
                 with self.cond:
                     self.inline -= 1
+                    self.beat = time.monotonic()
                     self.cond.notify_all()
 
     def submit(self, exp, epochs: int, share_key=None, store=None) -> Request:
@@ -125,22 +128,22 @@ class TrainQueue:
             elif req.state == "running":
                 req.state = "abandoned"
 
-    def wait(self, req: Request, show, limit: float = WAIT_LIMIT):
+    def wait(self, req: Request, show, limit: float = STALL_LIMIT):
         """Wait for `req`, calling show(text, fraction) every POLL seconds and once more at the
         end (where Streamlit stops this run for a click elsewhere); return the trained copy.
 
-        Raises TrainingFailed (a message for the student) on an error or after `limit`
-        seconds, Withdrawn if `req` was cancelled meanwhile (a Stop click's callback); if the
+        Raises TrainingFailed (a message for the student) on an error or when nothing in the
+        lane has moved for `limit` seconds (no epoch, no training finished), Withdrawn if `req` was cancelled meanwhile (a Stop click's callback); if the
         wait ends any other way (Streamlit stopping the run), `req` is cancelled.
         """
-        deadline = time.monotonic() + limit
+        since = time.monotonic()
         finished = False
         try:
             while not req.done.wait(POLL):
-                if time.monotonic() > deadline:
+                if time.monotonic() - max(since, self.beat) > limit:
                     raise TrainingFailed(
-                        f"The server is too busy: your training did not finish within "
-                        f"{limit:.0f} s. Press Train to try again.")
+                        f"The server is stuck: no training has moved for {limit:.0f} s, so "
+                        f"yours was withdrawn. Press Train to try again.")
                 show(*progress_text(req, self.ahead(req)))
             if req.state == "done":
                 show(*progress_text(req, 0))  # a run stopped meanwhile stops here, not later
@@ -177,6 +180,7 @@ class TrainQueue:
                     self._finish(group, "an internal error of the training queue")
                 with self.cond:
                     self.running.remove(group)
+                    self.beat = time.monotonic()
             with self.cond:
                 self.running = []
 
@@ -200,6 +204,7 @@ class TrainQueue:
                 hist = h if h is not None else req.exp.history
                 req.loss = hist.loss_list[-1] if hist is not None and hist.loss_list else None
                 req.epoch = epoch
+            self.beat = time.monotonic()
 
         try:
             if key is None:  # trains alone, as the session itself would
