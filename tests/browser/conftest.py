@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import track_runs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +39,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 60.0
+# The process of each server serve_app runs, by its base URL (a test pauses one to play a
+# loaded machine).
+SERVER_PROCESSES: dict[str, subprocess.Popen] = {}
 VIEWPORT = {"width": 1400, "height": 1000}
 
 _BROWSER_DIR = Path(__file__).resolve().parent
@@ -109,8 +114,10 @@ def serve_app(log_path: Path) -> Iterator[str]:
                         f"{url}.\n--- server log ({log_path}) ---\n{_read_log(log_path)}"
                     )
                 time.sleep(0.25)
+            SERVER_PROCESSES[url] = proc
             yield url
         finally:
+            SERVER_PROCESSES.pop(url, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)
@@ -167,6 +174,7 @@ def page(browser) -> Iterator[object]:
     """A new page in a fresh browser context (viewport 1400x1000)."""
     context = browser.new_context(viewport=VIEWPORT)
     pg = context.new_page()
+    track_runs(pg)
     try:
         yield pg
     finally:

@@ -7,13 +7,15 @@
 - a formula (KaTeX) wider than its box (it is clipped or scrolls sideways);
 - a table (st.dataframe) whose columns need more width than it has (its canvas cuts cells
   with "…" or hides columns off to the right; text measured with the grid's own font);
+- with every_option, a select box too narrow for any of its options (a student may pick
+  any of them; the options are the ones the server sent, read from the element's props);
 - the page itself scrolling sideways;
 - a Streamlit exception box.
 """
 
 from __future__ import annotations
 
-_PROBLEMS_JS = r"""() => {
+_PROBLEMS_JS = r"""(everyOption) => {
   const out = [];
   // A collapsed sidebar stays in the DOM, moved off screen: what is in it is not shown.
   const shown = el => el.getClientRects().length > 0 &&
@@ -34,13 +36,51 @@ _PROBLEMS_JS = r"""() => {
         out.push(`cut text (${where(el)}): "${text(el).slice(0, 70)}"`);
     }
   }
-  // A select box shows its value in an input: a value wider than the box is clipped.
+  // A select box shows its value in an input, which clips it without an ellipsis. Its
+  // scrollWidth misses a value cut by less than the input's right padding, so the value is
+  // measured with the input's own font against the width between its paddings.
   const typed = new Set(['checkbox', 'radio', 'range', 'file', 'hidden', 'button', 'submit']);
+  const measure = document.createElement('canvas').getContext('2d');
   for (const root of roots)
-    for (const inp of root.querySelectorAll('input'))
-      if (!typed.has(inp.type) && inp.value && inp.scrollWidth > inp.clientWidth + 1 &&
-          shown(inp))
-        out.push(`cut text (${where(inp)}): "${inp.value.slice(0, 70)}" in its box`);
+    for (const inp of root.querySelectorAll('input')) {
+      if (typed.has(inp.type) || !inp.value || !shown(inp)) continue;
+      const cs = getComputedStyle(inp);
+      measure.font = cs.font;
+      measure.letterSpacing = cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing;
+      const need = measure.measureText(inp.value).width;
+      const room = inp.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (need > room + 1 || inp.scrollWidth > inp.clientWidth + 1)
+        out.push(`cut text (${where(inp)}): "${inp.value.slice(0, 70)}" in its box ` +
+                 `(${Math.round(need)} px in ${Math.round(room)} px)`);
+    }
+  // Every option of a select box, shown in it once chosen: the widest must fit too.
+  for (const root of everyOption ? roots : [])
+    for (const box of root.querySelectorAll('[data-testid="stSelectbox"]')) {
+      const inp = box.querySelector('input');
+      const label = box.querySelector('[data-testid="stWidgetLabel"]');
+      if (!inp || !shown(inp)) continue;
+      // The options as sent (format_func applied): the props of the React element that
+      // draws the box, a level or two above its DOM node.
+      const key = Object.keys(box).find(k => k.startsWith('__reactFiber$'));
+      let fiber = key && box[key];
+      for (let up = 0; fiber && up < 8 && !Array.isArray(fiber.memoizedProps?.element?.options);
+           up++) fiber = fiber.return;
+      const options = fiber?.memoizedProps?.element?.options;
+      if (!Array.isArray(options)) {
+        out.push(`select box "${label ? text(label) : ''}": its options could not be read`);
+        continue;
+      }
+      const cs = getComputedStyle(inp);
+      measure.font = cs.font;
+      measure.letterSpacing = cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing;
+      const room = inp.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const widest = options.map(o => [measure.measureText(o).width, o])
+        .sort((a, b) => b[0] - a[0])[0];
+      if (widest && widest[0] > room + 1)
+        out.push(`select box "${label ? text(label) : ''}" (${where(box)}) too narrow for ` +
+                 `its option "${widest[1].slice(0, 70)}" (${Math.round(widest[0])} px in ` +
+                 `${Math.round(room)} px)`);
+    }
   for (const k of document.querySelectorAll('.katex')) {
     if (!shown(k)) continue;
     const box = k.closest('[data-testid="stElementContainer"]') || k.parentElement;
@@ -109,24 +149,25 @@ READY_JS = """() => {
 # then whether the page is ready and, if it is, what is cut off.
 # A problem seen right after a resize may be a grid or chart that resizes itself a few frames
 # later (on its ResizeObserver): what is still there ~30 frames on is reported.
-_CHECK_JS = ("async () => {\n  const frame = () => new Promise(r => requestAnimationFrame(r));\n"
+_CHECK_JS = ("async (everyOption) => {\n"
+             "  const frame = () => new Promise(r => requestAnimationFrame(r));\n"
              "  await frame(); await frame();\n"
              "  if (!(" + READY_JS + ")()) return null;\n"
-             "  let out = (" + _PROBLEMS_JS + ")();\n"
+             "  let out = (" + _PROBLEMS_JS + ")(everyOption);\n"
              "  for (let i = 0; i < 30 && out.length; i++) {\n"
-             "    await frame(); out = (" + _PROBLEMS_JS + ")(); }\n"
+             "    await frame(); out = (" + _PROBLEMS_JS + ")(everyOption); }\n"
              "  return out; }")
-
 
 def wait_ready(page, timeout_ms: int = 240_000) -> None:
     """Wait (in the browser, polling each frame) until READY_JS holds."""
     page.wait_for_function(READY_JS, timeout=timeout_ms, polling="raf")
 
 
-def layout_problems(page, timeout_ms: int = 240_000) -> list[str]:
-    """Return what a student could not read in full on the page as it is now (once ready)."""
+def layout_problems(page, every_option: bool = False, timeout_ms: int = 240_000) -> list[str]:
+    """Return what a student could not read in full on the page as it is now (once ready);
+    every_option: also every option of each select box, not only the one shown."""
     while True:
-        problems = page.evaluate(_CHECK_JS)
+        problems = page.evaluate(_CHECK_JS, every_option)
         if problems is not None:
             return problems
         wait_ready(page, timeout_ms)

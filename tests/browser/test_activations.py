@@ -3,6 +3,7 @@ server log without tracebacks. Screenshots at 1400x900 and 1024x768."""
 
 from tests.browser.helpers import (
     assert_no_exception,
+    click,
     open_page,
     screenshot,
     wait_for_app_idle,
@@ -28,8 +29,7 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
 
     # The page's story is four tabs in order; the comparison is the second.
     page.get_by_role("tab", name="2 · Which one to use?").click()
-    page.get_by_role("button", name="Train and compare").click()
-    wait_for_app_idle(page, timeout_ms=120_000)
+    click(page, page.get_by_role("button", name="Train and compare"), timeout_ms=120_000)
     # the functions' chart is in tab 1, hidden now: wait for this tab's charts
     page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
     assert_no_exception(page)
@@ -49,8 +49,7 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
         screenshot(page, f"activations_compare_{name}_full")
 
     page.get_by_role("tab", name="3 · Vanishing gradients").click()
-    page.get_by_role("button", name="Run the deep example").click()
-    wait_for_app_idle(page, timeout_ms=240_000)
+    click(page, page.get_by_role("button", name="Run the deep example"), timeout_ms=240_000)
     assert_no_exception(page)
     page.get_by_text("sigmoid ended clearly worse than the best").wait_for(timeout=30_000)
     for size, name in (((1400, 900), "1400"), ((1024, 768), "1024")):
@@ -60,8 +59,8 @@ def test_compare_activations_gives_a_verdict_and_draws_every_chart(app_url, page
         screenshot(page, f"activations_deep_{name}", full_page=False)
 
     page.get_by_role("tab", name="4 · Dead units").click()
-    page.get_by_role("button", name="Measure dead units at several learning rates").click()
-    wait_for_app_idle(page, timeout_ms=90_000)
+    click(page, page.get_by_role("button", name="Measure dead units at several learning rates"),
+          timeout_ms=90_000)
     assert_no_exception(page)
     page.get_by_text("lr 3", exact=False).first.wait_for(timeout=30_000)
     assert not _log_tracebacks(server_log), server_log.read_text()[-4000:]

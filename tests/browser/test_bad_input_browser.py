@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     open_sidebar,
     screenshot,
-    wait_for_app_idle,
 )
 
 
 def _upload(page, label, name, data, mime):
     open_sidebar(page)  # the front page, the Playground, starts with it collapsed
-    files = page.get_by_text("Files: your data and networks")
-    files.click()
+    click(page, page.get_by_text("Files: your data and networks"))  # drawn once opened
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
-    uploader.locator('input[type="file"]').set_input_files(
-        {"name": name, "mimeType": mime, "buffer": data})
-    wait_for_app_idle(page)
+    act(page, lambda: uploader.locator('input[type="file"]').set_input_files(
+        {"name": name, "mimeType": mime, "buffer": data}))
 
 
 def test_a_bad_link_shows_notices_and_the_app_works(page, app_url):

@@ -23,7 +23,9 @@ from playwright.sync_api import expect
 
 from classroom import COOKIE, Classroom, free_port
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     open_sidebar,
     screenshot,
@@ -57,11 +59,10 @@ def rows(text: bytes) -> list:
 
 def upload(page, name, data):
     open_sidebar(page)
-    page.get_by_text("Files: your data and networks").click()
+    click(page, page.get_by_text("Files: your data and networks"))  # drawn once opened
     uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload data (CSV)")
-    uploader.locator('input[type="file"]').set_input_files(
-        {"name": name, "mimeType": "text/csv", "buffer": data})
-    wait_for_app_idle(page)
+    act(page, lambda: uploader.locator('input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": data}))
     expect(page.get_by_text(f"Loaded {name}")).to_be_visible(timeout=30_000)
 
 
@@ -70,7 +71,7 @@ def downloaded_data(page) -> bytes:
     open_sidebar(page)
     button = page.get_by_role("button", name="Download the data (CSV)")
     if not button.is_visible():
-        expander.click()
+        click(page, expander)
     with page.expect_download() as info:
         button.click()
     return open(info.value.path(), "rb").read()
@@ -84,12 +85,14 @@ def visit(page, title, reloads=False):
     if reloads:
         # The reload comes a server round trip after the click: wait for the new document's
         # load event before reading the page (a read in flight during the reload fails with
-        # "Execution context was destroyed"; one before it would read the old page).
-        with page.expect_event("load", timeout=60_000):
-            entry.click()
+        # "Execution context was destroyed"; one before it would read the old page), then
+        # for the new document's first run.
+        def reload():
+            with page.expect_event("load", timeout=60_000):
+                entry.click()
+        act(page, reload, timeout_ms=60_000)
     else:
-        entry.click()
-    wait_for_app_idle(page, timeout_ms=60_000)
+        click(page, entry, timeout_ms=60_000)
     assert_no_exception(page)
 
 

@@ -7,7 +7,13 @@ app.py has ever called st.navigation. The page must still come with the app's na
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_exception, open_page, screenshot, wait_for_app_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    click,
+    open_page,
+    screenshot,
+    wait_for_app_idle,
+)
 
 
 def test_a_page_link_as_a_fresh_servers_first_request(fresh_app_url, page):
@@ -24,6 +30,6 @@ def test_a_page_link_as_a_fresh_servers_first_request(fresh_app_url, page):
         expect(sidebar.get_by_text(section, exact=True)).to_have_count(1)
     wait_for_app_idle(page)
     screenshot(page, "first_request_training")
-    page.get_by_role("link", name="Feedforward").click()
+    click(page, page.get_by_role("link", name="Feedforward"))
     expect(page.get_by_role("heading", name="Feedforward").first).to_be_visible()
     assert_no_exception(page)

@@ -10,11 +10,12 @@ from playwright.sync_api import expect
 from nn_core.lesson_answers import answer_key
 from nn_core.lessons import load_lessons, step_experiment
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     open_sidebar,
     screenshot,
-    wait_for_app_idle,
 )
 from tests.test_lessons import LESSON_DIR
 
@@ -31,9 +32,8 @@ def panel(page):
 
 
 def press(page, locator):
-    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
-    locator.click(timeout=FIRST_LOAD_MS)  # a bound for a loaded machine, not a speed check
-    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
+    """Click and wait for the run the click causes (bounded for a loaded machine)."""
+    click(page, locator, FIRST_LOAD_MS)
 
 
 def test_lesson_link_next_and_step_link(app_url, page):
@@ -55,7 +55,7 @@ def open_sidebar_section(page, name):
     section = page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary',
                            has_text=name)
     if section.locator("xpath=..").get_attribute("open") is None:
-        section.click()
+        press(page, section)  # a section draws its widgets once opened: a rerun
 
 
 def test_hide_link_hides_the_named_control(app_url, page):
@@ -74,9 +74,9 @@ def test_hide_link_hides_the_named_control(app_url, page):
 
 
 def upload(page, path):
-    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
-    page.locator('.st-key-lessons-upload [data-testid="stFileUploaderDropzoneInput"]'
-                 ).set_input_files(str(path))
+    """Upload a lesson file and wait for the run that reads it."""
+    field = page.locator('.st-key-lessons-upload [data-testid="stFileUploaderDropzoneInput"]')
+    act(page, lambda: field.set_input_files(str(path)), FIRST_LOAD_MS)
 
 
 def test_bad_link_and_lesson_file_preview(app_url, page, tmp_path):
@@ -87,13 +87,11 @@ def test_bad_link_and_lesson_file_preview(app_url, page, tmp_path):
     bad.write_text('title = "x"\nsummary = "y"\n[[step]]\ntitle = "a"\ntext = "b"\n'
                    'page = "training"\nexperiment = "lr=99"\n')
     upload(page, bad)
-    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     expect(page.get_by_text("bad.toml cannot be used as a lesson")).to_be_visible()
     expect(page.get_by_text("step 1: experiment: lr: 99 is outside")).to_be_visible()
     good = tmp_path / "good.toml"
     good.write_text((LESSON_DIR / "README.md").read_text().split("```toml\n")[1].split("```")[0])
     upload(page, good)
-    wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
     expect(page.get_by_text("good.toml is a valid lesson")).to_be_visible()
     press(page, page.get_by_role("button", name="Try it"))
     expect(panel(page).get_by_text("Step 1 of 2")).to_be_visible()
@@ -104,9 +102,10 @@ def _answer(page, k, step, value):
     box = page.locator(f".st-key-lesson_question_{k}")
     if step.question.numeric:
         field = box.locator("input")
-        field.fill(repr(float(value)))
-        field.press("Enter")
-        wait_for_app_idle(page, timeout_ms=FIRST_LOAD_MS)
+        # Typed and sent (Enter) as one action: the run that takes the new value is waited
+        # for before Check, so the box is never typed into while a run redraws it.
+        act(page, lambda: (field.fill(repr(float(value))), field.press("Enter")),
+            FIRST_LOAD_MS)
     else:
         label = f"lr {value:g}" if isinstance(value, float) else str(value)
         press(page, box.get_by_text(label, exact=True))

@@ -6,10 +6,11 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     screenshot,
-    wait_for_app_idle,
     wait_for_plotly,
 )
 
@@ -33,17 +34,14 @@ def test_network_graph_page(app_url, page):
     sample = page.locator('[data-testid="stSlider"]', has_text="Sample (1 to")
     sample.get_by_role("slider").focus()
     start = time.perf_counter()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    act(page, lambda: [page.keyboard.press("ArrowRight") for _ in range(5)])
     expect(page.get_by_text("Train sample 6 of", exact=False).first).to_be_visible()
     print(f"sample change to updated page: {time.perf_counter() - start:.3f} s (printed only)")
-    wait_for_app_idle(page)
     after = graph_texts(page)
     assert after != texts, "the node values did not change with the sample"
     assert_no_exception(page)
 
-    page.get_by_text("Discretize output").click()
-    wait_for_app_idle(page)
+    click(page, page.get_by_text("Discretize output"))
     assert_no_exception(page)
     page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
     screenshot(page, "network_graph_discretized")

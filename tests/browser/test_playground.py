@@ -12,7 +12,9 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     open_sidebar,
     screenshot,
@@ -112,8 +114,7 @@ def test_first_screen_play_counts_and_moves_then_pause_shows_on_feedforward(
 
 def _open_feedforward(page):
     page.get_by_role("button", name=re.compile("Presets, pages")).click()
-    page.get_by_role("link", name=re.compile("Feedforward: one sample")).click()
-    wait_for_app_idle(page)
+    click(page, page.get_by_role("link", name=re.compile("Feedforward: one sample")))
 
 
 def _assert_feedforward_uses(page, weights):
@@ -148,8 +149,7 @@ def test_leaving_mid_play_opens_the_other_page_on_the_epoch_shown(app_url, page,
     _assert_feedforward_uses(page, weights)
     # and back on the Playground it is paused at that epoch
     open_sidebar(page)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text="Playground").first.click()
-    wait_for_app_idle(page)
+    click(page, page.locator('[data-testid="stSidebarNavLink"]', has_text="Playground").first)
     live = _STAGE
     for _ in range(300):  # bounded: 30 s
         if page.evaluate(f"() => !!({live} && {live}.g && !{live}.playing)"):
@@ -184,14 +184,11 @@ def test_click_an_edge_then_a_new_value_changes_the_output(app_url, page, server
     _open(page, app_url)
     before = _shown(page)
     x, y = _stage_point(page, "edge")
-    page.mouse.click(x, y)
-    wait_for_app_idle(page)
+    act(page, lambda: page.mouse.click(x, y))  # the stage tells the server: a rerun
     editor = page.get_by_text(re.compile(r"Weight W1\[1,1\] from x1 to h1\.1"))
     editor.first.wait_for(timeout=30_000)
     box = page.locator('.st-key-pg_edit_w_0_0_0 input').first
-    box.fill("4")
-    box.press("Enter")
-    wait_for_app_idle(page)
+    act(page, lambda: (box.fill("4"), box.press("Enter")))
     page.wait_for_function(f"() => {_STAGE}.frames[{_STAGE}.idx].o !== {before['o']!r}",
                            timeout=30_000)
     assert page.get_by_text(re.compile(r"Weight W1\[1,1\].*= 4\.0")).first.is_visible()
@@ -204,8 +201,7 @@ def test_click_the_plane_adds_a_point_of_your_data(app_url, page, server_log):
     _open(page, app_url)
     n = _shown(page)["points"]
     x, y = _stage_point(page, "plane")
-    page.mouse.click(x, y)
-    wait_for_app_idle(page)
+    act(page, lambda: page.mouse.click(x, y))
     page.wait_for_function(f"() => {_STAGE}.pts.train.x.length + {_STAGE}.pts.test.x.length "
                            f"=== {n + 1}", timeout=30_000)
     assert page.get_by_role("button", name=re.compile(rf"Your data \({n + 1} points")).is_visible()

@@ -11,18 +11,17 @@ from nn_core.config import PRESETS
 from nn_core.experiment import Experiment
 from tests.browser.helpers import (
     assert_no_exception,
+    click,
     open_page,
     open_sidebar,
     screenshot,
-    wait_for_app_idle,
 )
 
 
 def test_the_sidebar_script_downloads_and_prints_the_losses_of_train(app_url, page, tmp_path):
     open_page(page, app_url, "?preset=tutorial")
     open_sidebar(page)  # the front page, the Playground, starts with it collapsed
-    page.get_by_text("Files: your data and networks").click()
-    wait_for_app_idle(page)
+    click(page, page.get_by_text("Files: your data and networks"))  # drawn once opened
     button = page.get_by_role("button", name="Download as a NumPy script")
     button.scroll_into_view_if_needed()
     screenshot(page, "script_download_sidebar", full_page=False)

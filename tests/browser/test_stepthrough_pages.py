@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     assert_no_exception,
+    click,
     open_page,
     screenshot,
-    wait_for_app_idle,
     wait_for_plotly,
 )
 
@@ -20,10 +20,9 @@ def click_and_time(page, label):
     before = counter.inner_text()
     start = time.perf_counter()
     # whole word at the end: "Reset" is not the sidebar's "Help for Preset"
-    page.get_by_role("button", name=re.compile(rf"\b{label}$")).first.click()
-    expect(counter).not_to_have_text(before, timeout=30_000)
+    click(page, page.get_by_role("button", name=re.compile(rf"\b{label}$")).first)
     elapsed = time.perf_counter() - start
-    wait_for_app_idle(page)
+    assert counter.inner_text() != before  # read at once: click() waited for the run
     return elapsed
 
 
@@ -46,8 +45,7 @@ def step_page(page, app_url, path, n_clicks, shot):
 def test_feedforward_steps_with_clicks(app_url, page):
     times = step_page(page, app_url, "feedforward?preset=worked_example", 3, "feedforward_mid")
     assert len(times) == 6
-    page.get_by_role("button", name="Run to end").first.click()
-    wait_for_app_idle(page)
+    click(page, page.get_by_role("button", name="Run to end").first)
     expect(page.get_by_text("Loss (mse)").first).to_be_visible()
     assert_no_exception(page)
 
@@ -60,9 +58,8 @@ TAB_TEXT = {"Gradient check": "Verdict: good", "One update": "One plain gradient
 
 
 def open_tab(page, tab):
-    page.get_by_role("tab", name=tab).click()
-    expect(page.get_by_text(TAB_TEXT[tab]).first).to_be_visible(timeout=30_000)
-    wait_for_app_idle(page)
+    click(page, page.get_by_role("tab", name=tab))  # a tab is drawn when opened: a rerun
+    assert page.get_by_text(TAB_TEXT[tab]).first.is_visible()  # drawn by the run waited for
     assert_no_exception(page)
 
 
@@ -86,8 +83,7 @@ def test_backprop_steps_with_clicks(app_url, page, tmp_path):
     # A tab's setting survives a switch to another tab and back.
     open_tab(page, "Bug zoo")
     page.get_by_label("Switch on a mistake").click()
-    page.get_by_role("option", name=re.compile("sign", re.I)).first.click()
-    wait_for_app_idle(page)
+    click(page, page.get_by_role("option", name=re.compile("sign", re.I)).first)
     chosen = page.locator('[data-testid="stSelectbox"]').filter(
         has_text="Switch on a mistake").inner_text()
     open_tab(page, "Step through")

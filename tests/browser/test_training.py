@@ -5,7 +5,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    act,
     assert_no_exception,
+    click,
     open_page,
     screenshot,
     wait_for_app_idle,
@@ -28,8 +30,7 @@ _STATE_JS = """() => {
 def test_train_then_play_the_replay(app_url, page):
     open_page(page, app_url, "training")
     assert_no_exception(page)
-    page.get_by_role("button", name="Train", exact=True).click()
-    wait_for_app_idle(page, timeout_ms=60_000)
+    click(page, page.get_by_role("button", name="Train", exact=True), timeout_ms=60_000)
     wait_for_plotly(page)
     page.wait_for_function("() => " + _REPLAY_JS + " !== undefined", timeout=60_000)
     assert_no_exception(page)
@@ -49,7 +50,9 @@ def test_train_then_play_the_replay(app_url, page):
     assert during["heat"] != before["heat"] or during["edges"] != before["edges"]
 
     page.locator(".updatemenu-button", has_text="Pause").click()
-    page.wait_for_timeout(500)
+    # Paused once Plotly's animation loop has stopped: no frame queued, no frame requested.
+    page.wait_for_function("() => { const t = (" + _REPLAY_JS + ")._transitionData; "
+                           "return !t._animationRaf && !(t._frameQueue || []).length; }", timeout=30_000)
     paused = page.evaluate(_STATE_JS)["title"]
     page.wait_for_timeout(800)
     assert page.evaluate(_STATE_JS)["title"] == paused
@@ -60,19 +63,18 @@ def test_stop_interrupts_a_long_run(app_url, page):
     open_page(page, app_url, "training?preset=spiral")
     # The page's own Epochs input (the sidebar has one too, for the experiment's default).
     epochs = page.locator('[data-testid="stMainBlockContainer"]').get_by_label("Epochs", exact=True)
-    epochs.fill("3000")
-    epochs.press("Enter")
-    wait_for_app_idle(page)
+    act(page, lambda: (epochs.fill("3000"), epochs.press("Enter")))
     page.get_by_role("button", name="Train").click()
     stop = page.get_by_role("button", name="Stop")
     stop.wait_for(state="visible", timeout=30_000)
-    page.wait_for_timeout(700)
-    stop.click()
-    wait_for_app_idle(page, timeout_ms=60_000)
+    # Stop once some epochs are done (the progress bar counts them), not after a fixed time.
+    expect(page.get_by_text(re.compile(r"Epoch [1-9]\d* of \d+ · train loss"))
+           ).to_be_visible(timeout=60_000)
+    click(page, stop, timeout_ms=60_000)
     expect(page.get_by_text(re.compile(r"Stopped at epoch \d+"))).to_be_visible()
     text = page.get_by_text(re.compile(r"Stopped at epoch \d+")).first.inner_text()
     stopped = int(re.search(r"epoch (\d+)", text).group(1))
-    assert 0 < stopped < 3000
+    assert 0 < stopped < int(epochs.input_value())  # the 3000 asked for, or the cap shown
     # Continue picks up from there
     expect(page.get_by_role("button", name="Continue")).to_be_enabled()
     assert_no_exception(page)
@@ -84,8 +86,7 @@ def test_learning_rate_explained_and_compared_on_the_tutorial_net(app_url, page,
     open_page(page, app_url, "training?preset=tutorial")
     assert_no_exception(page)
     page.get_by_role("heading", name="What a learning rate is").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Compare", exact=True).click()
-    wait_for_app_idle(page, timeout_ms=120_000)
+    click(page, page.get_by_role("button", name="Compare", exact=True), timeout_ms=120_000)
     assert_no_exception(page)
     page.get_by_text("What each verdict means").wait_for(timeout=60_000)
     legend = page.evaluate("""() => {
