@@ -94,8 +94,10 @@ def _changed(name, key, convert=lambda v: v):
 
 c = exp.config
 playing = pg.is_playing()
-bar = st.container(key="pg_topbar").columns([0.5, 1.05, 0.5, 1.15, 0.95, 0.95, 1.05, 0.95, 1.4],
-                                            vertical_alignment="bottom")
+# Each select box as wide as its widest option (a student may pick "leaky_relu" or 0.0001):
+# at 1024 px that takes the room of half the gaps between the controls.
+bar = st.container(key="pg_topbar").columns([0.5, 1.05, 0.5, 1.15, 1.1, 1.35, 1.05, 0.95, 1.4],
+                                            gap="xsmall", vertical_alignment="bottom")
 bar[0].button("", key="pg_reset", icon=":material/restart_alt:", on_click=pg.on_reset,
               width="stretch", help="Reset: back to the initial weights (same seed). Your data "
               "stays.")

@@ -33,7 +33,7 @@ DATASET_LABELS = {
     "tutorial_xor": "Tutorial XOR (4 rows)", "circle": "Circle", "xor": "XOR (2-D)",
     "gaussian": "Two Gaussians", "spiral": "Spiral", "moons": "Moons",
     "three_class": "Three classes", "plane": "Plane (regression)", "sine": "Sine (regression)",
-    "worked_example": "Worked example (1 sample)", "csv": "Uploaded CSV",
+    "worked_example": "Worked example (1 row)", "csv": "Uploaded CSV",
 }
 LOSS_LABELS = {"sse": "SSE (tutorial)", "mse": "MSE", "bce": "Binary cross-entropy",
                "cross_entropy": "Cross-entropy (softmax)"}
@@ -156,19 +156,20 @@ def _training(exp, cb):
     """The Training section: learning rate, optimizer, batch, regularization, epochs."""
     st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
                      key=_key("lr"), **cb)
-    c1, c2 = st.columns(2)
-    c1.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
+    # A full-width row: "Momentum" is cut to "Momen" in half a sidebar.
+    st.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
                  format_func=OPTIMIZER_LABELS.get, **cb)
-    c2.number_input("Batch size", *_bounds("batch_size"), key=_key("batch_size"),
+    c1, c2 = st.columns(2)
+    c1.number_input("Batch size", *_bounds("batch_size"), key=_key("batch_size"),
                     help="0 = the whole training set in one batch (full batch).", **cb)
+    c2.number_input("Epochs", *_bounds("epochs"), key=_key("epochs"),
+                    help="How many epochs Train trains (the same setting as the Training "
+                         "page's Epochs).", **cb)
     c1, c2 = st.columns(2)
     c1.selectbox("Regularization", _options("regularization"), key=_key("regularization"),
                  **cb)
     c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
                      key=_key("reg_rate"), **cb)
-    st.number_input("Epochs", *_bounds("epochs"), key=_key("epochs"),
-                    help="How many epochs Train trains (the same setting as the Training "
-                         "page's Epochs).", **cb)
 
 
 def _preset_changed():

@@ -16,10 +16,8 @@ click the walk waits for the script run the click causes to start, end and be dr
 (tests/browser/helpers.py reads the runs off the page's websocket), then for what the click
 must produce (the next step's number, a result's heading), never for a fixed time.
 
-Set WALK_EVERY_OPTION=1 to also require every select box to fit each of its options, not
-only the one shown (on 2026-11-29 main it finds four boxes a chosen option would overflow:
-the Playground's Learning rate and Activation at 1024 px, the sidebar's Dataset with
-"Worked example (1 sample)" and Optimizer with "Momentum"; on in CI once they are fixed).
+Every select box must also fit each of its options, not only the one shown: a student may
+pick any (WALK_EVERY_OPTION=0 checks only the one shown, to tell the two apart).
 
 Set WALK_SCREENSHOTS=1 to keep a PNG of every state at both sizes in
 artifacts/screenshots/walk/ (to look at, as a student would).
@@ -40,7 +38,7 @@ NETS = {"default": ("", None),
         "tutorial": ("?preset=tutorial",
                      {"Network graph", "Feedforward", "Backprop", "Training", "Activations"})}
 SHOTS = SCREENSHOT_DIR / "walk" if os.environ.get("WALK_SCREENSHOTS") else None
-EVERY_OPTION = os.environ.get("WALK_EVERY_OPTION") == "1"
+EVERY_OPTION = os.environ.get("WALK_EVERY_OPTION", "1") != "0"
 # Streamlit's frontend, opened at /<page>, first looks for its server under /<page>/ and then
 # under /; those two probes answer 404 by design (the app may be served under a sub-path).
 PROBE_404 = re.compile(r"/_stcore/(health|host-config)$")
