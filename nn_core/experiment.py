@@ -297,6 +297,11 @@ class Experiment:
                 dataset = build_dataset(new, self.uploaded)
             except ValueError as err:
                 return [f"Could not build that dataset: {err}. Nothing was changed."]
+        if (dataset.task == "regression" and self.dataset.task != "regression"
+                and new.loss == self.config.loss and new.loss in ("bce", "cross_entropy")):
+            # Picking regression data is not a mistake: it brings the loss it needs. A loss
+            # asked for together with the data (a link) still gets clamp's notice.
+            new = replace(new, loss="mse")
         new, more = new.clamp(dataset.y_train.shape[1], dataset.task, fallback=self.config)
         notices += more
         cap = self.epoch_cap(new, dataset)

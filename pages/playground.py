@@ -11,7 +11,6 @@ import streamlit as st
 
 from nn_core.activations import HIDDEN_ACTIVATIONS
 from nn_core.config import LEARNING_RATES, LIMITS, PLAYGROUND_START, PRESETS, REG_RATES
-from nn_core.datasets import REGRESSION_SETS
 from ui import links
 from ui import playground as pg
 from ui import playground_stage as stage
@@ -130,7 +129,7 @@ bar[7].selectbox("Reg. rate", sorted(set(REG_RATES) | {c.reg_rate}), key="pg_reg
                  disabled=links.is_locked("reg_rate"),
                  format_func=lambda v: f"{v:g}", on_change=_changed("reg_rate", "pg_regrate"),
                  help="Regularization rate: how strongly large weights are penalised.")
-_sync("pg_task", "regression" if c.dataset in REGRESSION_SETS else "classification")
+_sync("pg_task", exp.task)  # the data's own task: the worked example's, an upload's too
 
 
 def _task_changed():
@@ -159,7 +158,8 @@ with left.container(key="pg_data"):
         "labels": {n: DATASET_LABELS.get(n, n) for n in pg.PICKER_SETS}},
         on_pick_change=stage.on_pick)
     label = "Your data" if exp.own is not None else DATASET_LABELS.get(c.dataset, c.dataset)
-    st.caption(f"{label}: {len(exp.X_train)} training, {len(exp.X_test)} test points")
+    st.caption(pg.data_caption(label, len(exp.X_train), len(exp.X_test),
+                               pg.tests_on_training_rows(exp.dataset)))
     _sync("pg_ratio", int(round(c.train_ratio * 100)))
     st.slider("Ratio of training to test data", int(LIMITS.min_train_ratio * 100),
               int(LIMITS.max_train_ratio * 100), step=5, key="pg_ratio", format="%d%%",

@@ -83,3 +83,26 @@ def test_step_through_is_the_engines_and_a_variant_leaves_the_session_alone():
     np.testing.assert_array_equal(twin.net.weights[0], exp.net.weights[0])  # Mazur's weights
     other, _ = Experiment().variant(hidden=(3,))
     assert other.net.layer_sizes[1] == 3
+
+
+def test_picking_regression_data_brings_its_squared_error_loss_without_a_notice():
+    """The Playground starts on binary cross-entropy; a student who then picks the worked
+    example (or the plane) did nothing wrong: the loss becomes MSE and nothing is said."""
+    from nn_core.config import PLAYGROUND_START
+    for dataset in ("worked_example", "plane"):
+        exp = Experiment(PLAYGROUND_START)
+        assert exp.apply(replace(exp.config, dataset=dataset)) == []
+        assert (exp.config.dataset, exp.config.loss, exp.task) == (dataset, "mse", "regression")
+    # Back to classification: MSE is a loss it can use, so it stays (no notice either).
+    assert exp.apply(replace(exp.config, dataset="circle")) == [] and exp.config.loss == "mse"
+
+
+def test_a_cross_entropy_asked_for_with_regression_data_is_still_corrected_aloud():
+    """A link (or a change) that asks for the loss and the data together gets the notice."""
+    exp = Experiment()  # MSE
+    notices = exp.apply(replace(exp.config, dataset="worked_example", loss="bce"))
+    assert notices == ["loss: a regression target needs a squared-error loss; using 'mse'."]
+    assert exp.config.loss == "mse"
+    config, notices = ExperimentConfig.from_query_params({"data": "worked_example",
+                                                          "loss": "bce"})
+    assert Experiment().apply(config) != []

@@ -306,3 +306,43 @@ def test_without_a_link_every_playground_control_is_enabled():
             assert not box.disabled, box.key
     stage = _stage(at)
     assert len(stage["all_features"]) == 7 and stage["edit_hint"]
+
+
+def test_the_worked_example_picked_in_the_sidebar_is_one_row_regression_without_a_warning():
+    at = open_app()  # the Playground's start: binary cross-entropy
+    at.selectbox(key="cfg.dataset").set_value("worked_example").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == []  # picking data is not a mistake to correct
+    c = experiment(at).config
+    assert (c.dataset, c.loss) == ("worked_example", "mse")
+    assert at.selectbox(key="pg_task").value == "regression"
+    assert at.selectbox(key="cfg.loss").value == "mse"  # the sidebar agrees
+    assert at.query_params == c.to_query_params()  # and so does the link
+    assert ("Worked example (1 row): 1 row, used for training and as its own test"
+            in [x.value for x in at.caption])
+
+
+def test_the_data_caption_counts_each_row_once():
+    from ui.playground import data_caption
+    assert data_caption("Circle", 150, 150, False) == "Circle: 150 training points, " \
+                                                      "150 test points"
+    assert data_caption("Mine", 1, 0, False) == "Mine: 1 training point, 0 test points"
+    assert data_caption("Worked example (1 row)", 1, 1, True) == \
+        "Worked example (1 row): 1 row, used for training and as its own test"
+    assert data_caption("Tutorial XOR (4 rows)", 4, 4, True) == \
+        "Tutorial XOR (4 rows): 4 rows, used for training and as their own test"
+
+
+def test_only_data_that_tests_on_its_training_rows_is_said_to():
+    from nn_core.experiment import build_dataset, worked_example_dataset
+    from ui.playground import tests_on_training_rows
+    assert tests_on_training_rows(worked_example_dataset())
+    assert tests_on_training_rows(build_dataset(ExperimentConfig(dataset="tutorial_xor")))
+    assert not tests_on_training_rows(build_dataset(ExperimentConfig()))  # 100 + 100 others
+
+
+def test_the_sidebar_and_the_top_bar_write_rates_alike():
+    at = open_app()
+    assert at.select_slider(key="cfg.reg_rate").options == at.selectbox(key="pg_regrate").options
+    assert at.select_slider(key="cfg.reg_rate").options[0] == "0"
+    assert at.select_slider(key="cfg.lr").options == at.selectbox(key="pg_lr").options

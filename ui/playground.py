@@ -179,6 +179,25 @@ def leave():
         pause(current_experiment(), None)
 
 
+def data_caption(label: str, n_train: int, n_test: int, test_is_train: bool) -> str:
+    """The line under the data picker: how many points train and how many test. Data whose
+    test rows are its training rows (the worked example's one sample, the tutorial's four)
+    says so, rather than counting the same rows twice."""
+    if test_is_train:
+        rows = f"{n_train} row{'s' * (n_train != 1)}"
+        own = "its" if n_train == 1 else "their"
+        return f"{label}: {rows}, used for training and as {own} own test"
+    return (f"{label}: {n_train} training point{'s' * (n_train != 1)}, "
+            f"{n_test} test point{'s' * (n_test != 1)}")
+
+
+def tests_on_training_rows(dataset) -> bool:
+    """Whether the data tests on exactly its training rows."""
+    return (dataset.X_test.shape == dataset.X_train.shape
+            and np.array_equal(dataset.X_test, dataset.X_train)
+            and np.array_equal(dataset.y_test, dataset.y_train))
+
+
 # ---------- points clicked onto the output plane
 def can_edit_points(exp) -> bool:
     """Whether clicks on the plane may add and erase points (not when a link fixed the data)."""

@@ -155,7 +155,7 @@ def _data(exp, cb):
 def _training(exp, cb):
     """The Training section: learning rate, optimizer, batch, regularization, epochs."""
     st.select_slider("Learning rate", _with_current(LEARNING_RATES, exp.config.lr),
-                     key=_key("lr"), **cb)
+                     key=_key("lr"), format_func=lambda v: f"{v:g}", **cb)
     # A full-width row: "Momentum" is cut to "Momen" in half a sidebar.
     st.selectbox("Optimizer", _options("optimizer"), key=_key("optimizer"),
                  format_func=OPTIMIZER_LABELS.get, **cb)
@@ -169,7 +169,7 @@ def _training(exp, cb):
     c1.selectbox("Regularization", _options("regularization"), key=_key("regularization"),
                  **cb)
     c2.select_slider("Reg. rate", _with_current(REG_RATES, exp.config.reg_rate),
-                     key=_key("reg_rate"), **cb)
+                     key=_key("reg_rate"), format_func=lambda v: f"{v:g}", **cb)
 
 
 def _preset_changed():
