@@ -27,7 +27,7 @@ from .fused_activations import FusedPerRun, family_order
 from .network import Network, as_batch, as_targets
 from .optimizers import make_optimizer
 from .stacked import SharedData, Stack, train_stack
-from .training import History, Snapshot
+from .training import History, Snapshot, minibatch_size
 
 
 @dataclass
@@ -117,7 +117,7 @@ def train_activations(net, X, y, names, epochs: int, *, lr=0.1, lrs=None,
     make_optimizer(optimizer, max(rates))  # an unknown name or a bad rate: ValueError now
     stack = Stack(starts)
     n = X.shape[0]
-    batch = n if not batch_size or batch_size >= n else int(batch_size)
+    batch = minibatch_size(batch_size, n)
 
     histories = [History(loss_name=loss, lr=rates[r]) for r in range(R)]
     initial = _losses(out_name, loss, passes.forward(stack.weights, stack.biases, fns, X), y)

@@ -27,6 +27,7 @@ from .script_text import print_every as _print_every
 from .script_text import rows as _rows
 from .script_text import safe_text as _safe_text
 from .script_text import wrapped as _wrapped
+from .training import minibatch_size
 
 SCRIPT_OPTIMIZERS = ("sgd", "momentum", "adam")  # each has its update in script_parts
 MAX_ROWS = 5000  # more rows than any dataset the playground makes or accepts
@@ -90,7 +91,7 @@ def to_numpy_script(net, X, y, *, loss, lr, epochs, batch_size=0, seed=0, optimi
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float).reshape(len(X), -1)
     n = len(X)
-    batch = n if not batch_size or batch_size >= n else int(batch_size)
+    batch = minibatch_size(batch_size, n)
     reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
     epochs = int(epochs)
     acts = list(net.activations)

@@ -18,7 +18,7 @@ import numpy as np
 from . import passes
 from .optimizers import make_optimizer, regularization_gradient
 from .recording import BLOCK_BYTES, BLOCK_EPOCHS, Accuracy, ParamRecord
-from .training import flat_views, minibatches
+from .training import flat_views, is_classification, minibatches
 
 
 class Stack:
@@ -156,7 +156,7 @@ class StackRecord:
         self.z, self.out = np.empty((2, rows, *y_shape))
         if data.X_test is not None:
             self.test_z, self.test_out = np.empty((2, rows, R, *data.Y_test.shape[-2:]))
-        classify = bool(np.all((data.Y == 0) | (data.Y == 1)))
+        classify = is_classification(data.Y)
         self.accuracy = Accuracy(data.Y) if classify else None
         self.test_accuracy = (Accuracy(data.Y_test) if classify and data.X_test is not None
                               else None)

@@ -16,7 +16,7 @@ from .comparison import thin_snapshots
 from .experiment import MAX_SNAPSHOTS
 from .network import as_batch, as_targets
 from .stacked import OwnData, Stack, train_stack
-from .training import History, Snapshot, is_classification
+from .training import History, Snapshot, is_classification, minibatch_size
 
 # Fewer experiments than this train one after another (bench/stacked_training.py measures
 # where stacking starts to pay).
@@ -24,11 +24,6 @@ MIN_STACK = 2
 # A stack records every run's snapshot of every epoch at once (train() keeps one run's): a
 # group whose snapshots would take more is trained in several stacks, one after another.
 MAX_RECORD_BYTES = 128 << 20
-
-
-def _effective_batch(batch_size, n: int) -> int:
-    """The minibatch size train() uses: the whole set for 0, None or anything >= n."""
-    return n if not batch_size or batch_size >= n else int(batch_size)
 
 
 class StackKey(NamedTuple):
@@ -64,7 +59,7 @@ def stack_key(exp, epochs: int) -> StackKey | None:
     sizes = c.layer_sizes(X.shape[1], y.shape[1])
     return StackKey("sgd", int(epochs), tuple(sizes), tuple(c.activation_names()),
                     bool(c.use_bias), c.loss, len(X), n_test,
-                    _effective_batch(c.batch_size, len(X)), is_classification(y))
+                    minibatch_size(c.batch_size, len(X)), is_classification(y))
 
 
 def train_together(exps, epochs: int, on_progress=None) -> list[History]:

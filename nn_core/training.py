@@ -35,6 +35,12 @@ def accuracy(output, y) -> float:
     return np.count_nonzero(right) / right.size
 
 
+def minibatch_size(batch_size, n: int) -> int:
+    """Return the rows per minibatch train() steps with: the whole set for 0, None or any
+    size >= n (full batch)."""
+    return n if not batch_size or batch_size >= n else int(batch_size)
+
+
 def _snapshot(net, epoch) -> Snapshot:
     weights, biases = net.get_params()
     return Snapshot(epoch, weights, biases)
@@ -149,7 +155,7 @@ def train(net: Network, X, y, epochs: int = 100, loss: str = "sse",
         raise ValueError("epochs must be >= 0 and record_every >= 1")
     reg = regularization if regularization not in (None, "none") and reg_rate > 0 else None
     n = X.shape[0]
-    batch = n if not batch_size or batch_size >= n else int(batch_size)
+    batch = minibatch_size(batch_size, n)
     classify = is_classification(y)
     net.check_parameters()
 
